@@ -84,7 +84,11 @@ type Backend interface {
 	// Upsample2x repeats every pixel of x [N, C, H, W] into a 2x2 block.
 	Upsample2x(x Tensor) Tensor
 	// ConcatChannels joins a [N, C1, ...] and b [N, C2, ...] into [N, C1+C2, ...].
+	// On a [1, L, C] sequence it appends along L, which is how a KV cache grows.
 	ConcatChannels(a, b Tensor) Tensor
+	// Transpose swaps the last two dimensions: [.., A, B] becomes [.., B, A].
+	// Attention over an image needs it: [N, C, H·W] <-> [N, H·W, C].
+	Transpose(x Tensor) Tensor
 
 	// Attention is multi-head scaled dot-product attention. q is
 	// [B, Lq, nHeads·D]; k and v are [B, Lkv, nKVHeads·D]; nHeads must be a

@@ -1,0 +1,116 @@
+package selftest
+
+import "github.com/genplay/genplay/weights/quant"
+
+// Cases returns the op table: every op on several small, deliberately
+// awkward shapes (sizes that are not multiples of 8, 16 or 64, batches,
+// M=1, broadcasting, odd images, GQA, causal with Lq < Lkv, ...). The whole
+// table is about 4 MFLOP so it runs in seconds on a software GPU.
+func Cases() []Case {
+	const q8, q4 = quant.Q8_0, quant.Q4_0
+	return []Case{
+		matmulCase(1, 7, 13, 19, false, false),
+		matmulCase(1, 7, 13, 19, false, true),
+		matmulCase(3, 5, 17, 33, true, false),
+		matmulCase(2, 4, 9, 70, true, true),
+		matmulCase(3, 6, 11, 20, false, true), // 2-D b shared by the batch
+		matmulCase(2, 1, 67, 40, false, false),
+		matmulCase(1, 1, 130, 65, false, true),
+		matmulCase(1, 37, 70, 45, false, true),
+
+		matmulRawCase(q8, 1, 1, 45, 32),
+		matmulRawCase(q8, 1, 1, 33, 96),
+		matmulRawCase(q8, 2, 5, 19, 96),
+		matmulRawCase(q8, 1, 33, 70, 64),
+		matmulRawCase(q4, 1, 1, 45, 32),
+		matmulRawCase(q4, 1, 1, 33, 96),
+		matmulRawCase(q4, 2, 5, 19, 96),
+		matmulRawCase(q4, 1, 33, 70, 64),
+		matmulRawCase(quant.F16, 1, 3, 17, 40),
+		matmulRawCase(quant.F16, 2, 1, 9, 64),
+		matmulRawCase(quant.BF16, 1, 2, 11, 40),
+
+		binaryCase("Add", []int{2, 3, 5, 7}, []int{2, 3, 5, 7}),
+		binaryCase("Add", []int{2, 3, 5, 7}, []int{5, 7}),
+		binaryCase("Add", []int{4, 33}, []int{33}),
+		binaryCase("Mul", []int{3, 1, 9}, []int{1, 9}),
+		binaryCase("Mul", []int{2, 3, 5, 7}, []int{3, 5, 7}),
+		binaryCase("Mul", []int{65}, []int{65}),
+
+		unaryCase("ScaleBias", 3, 3, 37),
+		unaryCase("SiLU", 6, 5, 41),
+		unaryCase("SiLU", 90, 2, 7), // e^−x overflows f32 for x < −88
+		unaryCase("GELU", 6, 5, 41),
+		unaryCase("GELU", 20, 3, 11), // a naive tanh overflows to NaN here
+		unaryCase("GELUErf", 6, 5, 41),
+		unaryCase("Softmax", 3, 4, 10),
+		unaryCase("Softmax", 200, 3, 257), // without the max subtracted, e^x overflows
+		unaryCase("Softmax", 1, 2, 3, 1),
+
+		layerNormCase(true, 6, 48),
+		layerNormCase(false, 2, 3, 33),
+		rmsNormCase(5, 64),
+		rmsNormCase(3, 17),
+		groupNormCase(3, true, 2, 6, 5, 7),
+		groupNormCase(8, false, 1, 8, 4, 4),
+		groupNormCase(2, true, 1, 4, 9),
+
+		conv2dCase(1, 3, 7, 9, 5, 3, 1, 1, true),
+		conv2dCase(2, 4, 6, 5, 3, 1, 1, 0, false),
+		conv2dCase(1, 5, 9, 8, 6, 3, 2, 1, true),
+		conv2dCase(2, 2, 7, 7, 4, 3, 2, 0, false),
+		conv2dCase(1, 8, 5, 6, 7, 1, 2, 0, true),
+		conv2dCase(1, 9, 9, 10, 20, 3, 1, 1, true),
+		upsampleCase(2, 3, 5, 7),
+		upsampleCase(1, 1, 1, 1),
+		concatCase(2, 3, 5, 4, 7),
+		concatCase(1, 2, 1, 3),
+		transposeCase(2, 5, 37),
+		transposeCase(1, 64, 1),
+		transposeCase(3, 33, 17),
+
+		attentionCase(1, 7, 7, 2, 2, 8, false),
+		attentionCase(2, 5, 5, 3, 3, 16, true),
+		attentionCase(1, 3, 9, 4, 2, 8, true), // GQA, queries at the end of a longer sequence
+		attentionCase(2, 6, 11, 2, 1, 12, false),
+		attentionCase(1, 1, 13, 4, 2, 32, true), // one decode step against a KV cache
+		attentionCase(1, 40, 40, 2, 2, 16, true),
+
+		embeddingCase(quant.F32, 11, 20, 7),
+		embeddingCase(q8, 9, 64, 5),
+		embeddingCase(q4, 7, 32, 4),
+		embeddingCase(quant.F16, 10, 40, 6),
+		ropeCase(1, 5, 2, 8, 0, 10000),
+		ropeCase(2, 3, 3, 6, 17, 10000),
+		ropeCase(1, 1, 4, 64, 100, 500000),
+		timestepCase(4, 32),
+		timestepCase(3, 10),
+	}
+}
+
+// BenchCases returns the benchmark table: the shapes that dominate the
+// default models, large enough to measure throughput. Each case's FLOPs and
+// Bytes say how to turn a time into GFLOP/s and GB/s.
+func BenchCases() []Case {
+	return []Case{
+		matmulCase(1, 256, 256, 256, false, false),
+		matmulCase(1, 256, 256, 256, false, true),
+		matmulCase(1, 512, 512, 512, false, true),
+		matmulRawCase(quant.Q8_0, 1, 1, 2048, 2048),
+		matmulRawCase(quant.Q4_0, 1, 1, 2048, 2048),
+		matmulRawCase(quant.Q8_0, 1, 32, 2048, 2048),
+		matmulRawCase(quant.F16, 1, 1, 2048, 2048),
+		conv2dCase(1, 64, 32, 32, 64, 3, 1, 1, true),
+		conv2dCase(1, 128, 16, 16, 128, 1, 1, 0, true),
+		attentionCase(1, 256, 256, 4, 4, 64, false),
+		attentionCase(1, 256, 256, 4, 4, 64, true),
+		unaryCase("Softmax", 4, 1024, 1024),
+		groupNormCase(32, true, 1, 64, 64, 64),
+		layerNormCase(true, 256, 768),
+		binaryCase("Add", []int{1, 64, 64, 64}, []int{1, 64, 64, 64}),
+		unaryCase("SiLU", 4, 1, 64, 64, 64),
+		upsampleCase(1, 64, 32, 32),
+		ropeCase(1, 256, 4, 64, 0, 10000),
+		embeddingCase(quant.Q8_0, 4096, 512, 256),
+	}
+}

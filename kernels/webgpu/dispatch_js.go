@@ -1,0 +1,255 @@
+//go:build js
+
+package webgpu
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/genplay/genplay/kernels/wgpu"
+	"github.com/genplay/genplay/kernels/wgsl"
+)
+
+// maxBatch is how many dispatches are recorded before a submit, so the GPU
+// starts on long op sequences while the CPU is still recording.
+const maxBatch = 64
+
+// Cache bounds: past them the cache is dropped (after a flush) and refilled.
+const (
+	maxUniforms   = 4096
+	maxBindGroups = 4096
+)
+
+// maxBindings is the most buffers one kernel binds (inputs, output, Params).
+const maxBindings = 6
+
+type pipeline struct {
+	name   string
+	pl     *wgpu.ComputePipeline
+	layout *wgpu.BindGroupLayout
+}
+
+type bgKey struct {
+	pl   *pipeline
+	bufs [maxBindings]*wgpu.Buffer
+}
+
+// pipelineFor compiles a shader from kernels/wgsl once.
+func (b *Backend) pipelineFor(name string) (*pipeline, error) {
+	if p, ok := b.pipelines[name]; ok {
+		return p, nil
+	}
+	src, err := wgsl.Source(name)
+	if err != nil {
+		return nil, err
+	}
+	mod, err := b.dev.CreateShaderModule(&wgpu.ShaderModuleDescriptor{Label: name, WGSL: src})
+	if err != nil {
+		return nil, err
+	}
+	pl, err := b.dev.CreateComputePipeline(&wgpu.ComputePipelineDescriptor{Label: name, Module: mod, EntryPoint: "main"})
+	if err != nil {
+		return nil, err
+	}
+	p := &pipeline{name: name, pl: pl, layout: pl.GetBindGroupLayout(0)}
+	b.pipelines[name] = p
+	return p, nil
+}
+
+// uniform returns a Params buffer holding exactly these words. Buffers are
+// keyed by content and never rewritten: a rewrite would be ordered before
+// recorded but unsubmitted dispatches that read the old value.
+func (b *Backend) uniform(words []uint32) (*wgpu.Buffer, error) {
+	for len(words)%4 != 0 { // uniform sizes in 16-byte steps
+		words = append(words, 0)
+	}
+	key := string(u32Bytes(words))
+	if u, ok := b.uniforms[key]; ok {
+		return u, nil
+	}
+	if len(b.uniforms) >= maxUniforms {
+		b.flush()
+		for _, u := range b.uniforms {
+			u.Destroy()
+		}
+		clear(b.uniforms)
+		clear(b.bindGroups)
+		clear(b.bgByBuffer)
+	}
+	u, err := b.newBuffer("params", uint64(4*len(words)), wgpu.BufferUsageUniform|wgpu.BufferUsageCopyDst)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.queue.WriteBuffer(u, 0, u32Bytes(words)); err != nil {
+		return nil, err
+	}
+	b.uniforms[key] = u
+	return u, nil
+}
+
+func (b *Backend) bindGroup(p *pipeline, bufs []*wgpu.Buffer) (*wgpu.BindGroup, error) {
+	key := bgKey{pl: p}
+	copy(key.bufs[:], bufs)
+	if bg, ok := b.bindGroups[key]; ok {
+		return bg, nil
+	}
+	if len(b.bindGroups) >= maxBindGroups {
+		clear(b.bindGroups)
+		clear(b.bgByBuffer)
+	}
+	entries := make([]wgpu.BindGroupEntry, len(bufs))
+	for i, buf := range bufs {
+		entries[i] = wgpu.BindGroupEntry{Binding: uint32(i), Buffer: buf}
+	}
+	bg, err := b.dev.CreateBindGroup(&wgpu.BindGroupDescriptor{Label: p.name, Layout: p.layout, Entries: entries})
+	if err != nil {
+		return nil, err
+	}
+	b.bindGroups[key] = bg
+	for _, buf := range bufs[:len(bufs)-1] { // the last one is a cached uniform
+		keys := append(b.bgByBuffer[buf], key)
+		// A long-lived buffer (a weight) collects keys of bind groups
+		// already dropped with their short-lived outputs: prune them now
+		// and then so the list stays about as long as the live ones.
+		if len(keys)%256 == 0 {
+			keys = slices.DeleteFunc(keys, func(k bgKey) bool { _, ok := b.bindGroups[k]; return !ok })
+		}
+		b.bgByBuffer[buf] = keys
+	}
+	return bg, nil
+}
+
+func (b *Backend) forgetBindGroups(buf *wgpu.Buffer) {
+	for _, k := range b.bgByBuffer[buf] {
+		delete(b.bindGroups, k)
+	}
+	delete(b.bgByBuffer, buf)
+}
+
+func (b *Backend) encoder() *wgpu.CommandEncoder {
+	if b.enc == nil {
+		b.enc = b.dev.CreateCommandEncoder(nil)
+	}
+	return b.enc
+}
+
+func (b *Backend) endPass() {
+	if b.pass != nil {
+		b.pass.End()
+		b.pass = nil
+	}
+}
+
+// flush submits everything recorded, then destroys buffers freed meanwhile
+// (WebGPU keeps a destroyed buffer alive for work already submitted).
+func (b *Backend) flush() {
+	b.endPass()
+	if b.enc != nil {
+		b.queue.Submit(b.enc.Finish())
+		b.enc = nil
+	}
+	b.pending = 0
+	for _, buf := range b.doomed {
+		buf.Destroy()
+	}
+	b.doomed = b.doomed[:0]
+}
+
+// grid splits n workgroups into x*y <= maxWG per dimension, x*y >= n.
+func (b *Backend) grid(n int) (x, y uint32) {
+	if n <= b.maxWG {
+		return uint32(max(n, 1)), 1
+	}
+	ny := (n + b.maxWG - 1) / b.maxWG
+	return uint32((n + ny - 1) / ny), uint32(ny)
+}
+
+// run records one dispatch of shader with bindings bufs (inputs, then the
+// output) plus a Params uniform of words; x, y, z count workgroups.
+func (b *Backend) run(shader string, words []uint32, x, y, z uint32, bufs ...*wgpu.Buffer) {
+	if b.err != nil {
+		return
+	}
+	p, err := b.pipelineFor(shader)
+	if err != nil {
+		b.fail(fmt.Errorf("webgpu: %s: %w", shader, err))
+		return
+	}
+	u, err := b.uniform(words)
+	if err != nil {
+		b.fail(fmt.Errorf("webgpu: %s: %w", shader, err))
+		return
+	}
+	bg, err := b.bindGroup(p, append(bufs, u))
+	if err != nil {
+		b.fail(fmt.Errorf("webgpu: %s: %w", shader, err))
+		return
+	}
+	if b.pass == nil {
+		b.pass = b.encoder().BeginComputePass(nil)
+	}
+	b.pass.SetPipeline(p.pl)
+	b.pass.SetBindGroup(0, bg)
+	b.pass.DispatchWorkgroups(x, y, z)
+	b.pending++
+	if b.pending >= maxBatch {
+		b.flush()
+	}
+}
+
+// run1D dispatches a kernel with one invocation per item, 256 per
+// workgroup, folding a 2-D grid (see kernels/wgsl).
+func (b *Backend) run1D(shader string, items int, words []uint32, bufs ...*wgpu.Buffer) {
+	if items == 0 {
+		return
+	}
+	x, y := b.grid((items + 255) / 256)
+	b.run(shader, words, x, y, 1, bufs...)
+}
+
+// runRows dispatches a kernel with one workgroup per row.
+func (b *Backend) runRows(shader string, rows int, words []uint32, bufs ...*wgpu.Buffer) {
+	if rows == 0 {
+		return
+	}
+	x, y := b.grid(rows)
+	b.run(shader, words, x, y, 1, bufs...)
+}
+
+// output makes an op's result tensor. When it cannot be made (over the
+// limits) the error becomes sticky and a placeholder is returned.
+func (b *Backend) output(op string, shape []int) *tensor {
+	n := numel(shape)
+	t := &tensor{name: op, shape: shape, n: n, bytes: uint64(4 * n), guard: b.cfg.guardBands}
+	if b.err != nil {
+		return t
+	}
+	buf, err := b.alloc(op, t.bytes, t.guard)
+	if err != nil {
+		b.fail(fmt.Errorf("webgpu: %s output %v: %w", op, shape, err))
+		return t
+	}
+	t.buf = buf
+	return t
+}
+
+// live reports whether every tensor has memory (none is a placeholder).
+func live(ts ...*tensor) bool {
+	for _, t := range ts {
+		if t != nil && t.buf == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// optional returns t's buffer, or the dummy buffer and 0 when t is nil.
+func (b *Backend) optional(t *tensor) (*wgpu.Buffer, uint32) {
+	if t == nil {
+		return b.dummy, 0
+	}
+	return t.buf, 1
+}
+
+func f32w(f float32) uint32 { return math.Float32bits(f) }

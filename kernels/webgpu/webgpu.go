@@ -1,0 +1,37 @@
+// Package webgpu is the kernels.Backend on WebGPU: every op is a WGSL
+// compute shader from kernels/wgsl, run through the kernels/wgpu binding.
+// It works only under GOOS=js (a browser, or Node with Dawn through
+// scripts/dawn-exec); natively New returns ErrNoWebGPU.
+//
+// Ops are recorded into one compute pass and submitted in batches; Download
+// and Sync flush them. Pipelines, bind groups and uniform buffers (keyed by
+// their contents) are cached.
+//
+// New, Download, Sync and the first use of each op wait on JavaScript
+// promises: call them from a goroutine, never from inside a js.FuncOf
+// callback (an event handler), which would deadlock. A Backend is not safe
+// for concurrent use.
+package webgpu
+
+import "github.com/genplay/genplay/kernels/wgpu"
+
+// ErrNoWebGPU is returned (wrapped, with the reason) by New when there is no
+// WebGPU: not GOOS=js, no navigator.gpu, or no adapter.
+var ErrNoWebGPU = wgpu.ErrNoWebGPU
+
+// Option configures New.
+type Option func(*config)
+
+type config struct {
+	guardBands     bool
+	maxTensorBytes uint64
+}
+
+// WithGuardBands makes every op output carry extra words filled with a NaN
+// sentinel after its data; Download checks them and reports an overwrite as
+// an error naming the op. For tests: it costs memory and a write per output.
+func WithGuardBands() Option { return func(c *config) { c.guardBands = true } }
+
+// WithMaxTensorBytes caps the size of any one tensor below what the device
+// allows (tests use it to exercise the too-large error cheaply).
+func WithMaxTensorBytes(n uint64) Option { return func(c *config) { c.maxTensorBytes = n } }

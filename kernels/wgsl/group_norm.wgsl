@@ -1,0 +1,51 @@
+// group_norm: x [N, C, S] (S = product of trailing dims). One workgroup per
+// (n, group): the group's cpg = C/groups channels are contiguous, cpg*S
+// values. Two passes (mean, then variance) for accuracy; gamma and beta are
+// per channel and ignored when has_gamma / has_beta are 0.
+
+struct Params { groups_total: u32, cpg: u32, s: u32, eps: f32, has_gamma: u32, has_beta: u32, groups: u32 }
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> gamma: array<f32>;
+@group(0) @binding(2) var<storage, read> beta: array<f32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+@group(0) @binding(4) var<uniform> p: Params;
+
+var<workgroup> red: array<f32, 256>;
+
+// reduce_sum and reduce_max combine one value per invocation across the
+// workgroup; every invocation gets the result. Call in uniform control flow.
+fn reduce_sum(t: u32, v: f32) -> f32 {
+    red[t] = v;
+    workgroupBarrier();
+    for (var s = 128u; s > 0u; s = s >> 1u) {
+        if (t < s) { red[t] = red[t] + red[t + s]; }
+        workgroupBarrier();
+    }
+    let r = red[0];
+    workgroupBarrier();
+    return r;
+}
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
+        @builtin(local_invocation_index) t: u32) {
+    let gi = wg.x + wg.y * nwg.x; // n * groups + g
+    if (gi >= p.groups_total) { return; }
+    let len = p.cpg * p.s;
+    let base = gi * len;
+    let c0 = (gi % p.groups) * p.cpg;
+    var sum = 0.0;
+    for (var j = t; j < len; j += 256u) { sum += x[base + j]; }
+    let mean = reduce_sum(t, sum) / f32(len);
+    var v = 0.0;
+    for (var j = t; j < len; j += 256u) { let d = x[base + j] - mean; v += d * d; }
+    let inv = inverseSqrt(reduce_sum(t, v) / f32(len) + p.eps);
+    for (var j = t; j < len; j += 256u) {
+        let c = c0 + j / p.s;
+        var y = (x[base + j] - mean) * inv;
+        if (p.has_gamma != 0u) { y = y * gamma[c]; }
+        if (p.has_beta != 0u) { y = y + beta[c]; }
+        out[base + j] = y;
+    }
+}

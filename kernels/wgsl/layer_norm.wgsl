@@ -1,0 +1,48 @@
+// layer_norm over the last dimension: one workgroup per row of length c;
+// out = (x - mean) / sqrt(var + eps) * gamma + beta. The variance is taken
+// in a second pass over the row for accuracy. gamma and beta are bound to a
+// dummy buffer and ignored when has_gamma / has_beta are 0.
+
+struct Params { rows: u32, c: u32, eps: f32, has_gamma: u32, has_beta: u32 }
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> gamma: array<f32>;
+@group(0) @binding(2) var<storage, read> beta: array<f32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+@group(0) @binding(4) var<uniform> p: Params;
+
+var<workgroup> red: array<f32, 256>;
+
+// reduce_sum and reduce_max combine one value per invocation across the
+// workgroup; every invocation gets the result. Call in uniform control flow.
+fn reduce_sum(t: u32, v: f32) -> f32 {
+    red[t] = v;
+    workgroupBarrier();
+    for (var s = 128u; s > 0u; s = s >> 1u) {
+        if (t < s) { red[t] = red[t] + red[t + s]; }
+        workgroupBarrier();
+    }
+    let r = red[0];
+    workgroupBarrier();
+    return r;
+}
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
+        @builtin(local_invocation_index) t: u32) {
+    let row = wg.x + wg.y * nwg.x;
+    if (row >= p.rows) { return; }
+    let base = row * p.c;
+    var s = 0.0;
+    for (var j = t; j < p.c; j += 256u) { s += x[base + j]; }
+    let mean = reduce_sum(t, s) / f32(p.c);
+    var v = 0.0;
+    for (var j = t; j < p.c; j += 256u) { let d = x[base + j] - mean; v += d * d; }
+    let inv = inverseSqrt(reduce_sum(t, v) / f32(p.c) + p.eps);
+    for (var j = t; j < p.c; j += 256u) {
+        var y = (x[base + j] - mean) * inv;
+        if (p.has_gamma != 0u) { y = y * gamma[j]; }
+        if (p.has_beta != 0u) { y = y + beta[j]; }
+        out[base + j] = y;
+    }
+}

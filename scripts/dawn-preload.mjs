@@ -1,0 +1,36 @@
+// dawn-preload.mjs gives Node a browser-like navigator.gpu backed by Dawn
+// (the `webgpu` npm package), so a GOOS=js program sees the same WebGPU API
+// in Node as in a browser. Load it before Go's wasm_exec_node.js:
+//
+//	node --import scripts/dawn-preload.mjs "$(go env GOROOT)/lib/wasm/wasm_exec_node.js" x.wasm
+//
+// 'webgpu' is resolved from the repository's node_modules next to this script,
+// not from the current directory, because `go test -exec` runs in the package
+// directory.
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+
+const require = createRequire(new URL('../package.json', import.meta.url));
+let entry;
+try {
+  entry = require.resolve('webgpu');
+} catch {
+  console.error('dawn-preload: the webgpu npm package is missing; run `npm ci` in the repository root');
+  process.exit(2);
+}
+const { create, globals } = await import(pathToFileURL(entry).href);
+Object.assign(globalThis, globals);
+globalThis.navigator = { gpu: create([]) };
+
+// Record the wasm memory of the Go instance so the Go side can hand WebGPU
+// views on its own memory (zero-copy buffer writes). The Go binding checks the
+// memory is really its own before using it and falls back to copying.
+const instantiate = WebAssembly.instantiate;
+WebAssembly.instantiate = async function (...args) {
+  const result = await instantiate.apply(this, args);
+  const instance = result instanceof WebAssembly.Instance ? result : result.instance;
+  if (instance && instance.exports.mem instanceof WebAssembly.Memory) {
+    globalThis.genplayWasmMemory = instance.exports.mem;
+  }
+  return result;
+};

@@ -21,7 +21,8 @@ if [[ ! -x /usr/bin/chromium || ! -f /usr/lib/chromium/vk_swiftshader_icd.json ]
 	apt_packages+=(chromium)
 fi
 # Dawn opens the Vulkan loader by name; chromium does not depend on it.
-if ! /sbin/ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1'; then
+# (No `ldconfig | grep -q` here: with pipefail, grep's early exit fails it.)
+if [[ $(/sbin/ldconfig -p 2>/dev/null) != *libvulkan.so.1* ]]; then
 	apt_packages+=(libvulkan1)
 fi
 if [[ ${#apt_packages[@]} -gt 0 ]]; then

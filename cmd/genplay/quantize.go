@@ -39,6 +39,10 @@ type quantizeOptions struct {
 }
 
 func runQuantize(args []string) error {
+	// A llama2.c checkpoint (--llama2c) has its own reader; see quantize_llama2c.go.
+	if handled, err := quantizeLlama2C(os.Stdout, args); handled {
+		return err
+	}
 	fs := flag.NewFlagSet("quantize", flag.ContinueOnError)
 	typ := fs.String("type", "q8_0", "storage type for weight matrices: q8_0, q4_0, f16, bf16 or f32")
 	arch := fs.String("arch", "", "general.architecture (default: the safetensors __metadata__ value, else \"unknown\")")

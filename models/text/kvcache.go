@@ -1,0 +1,55 @@
+package text
+
+import "github.com/genplay/genplay/kernels"
+
+// KVCache holds every layer's keys and values, [1, Len, KVHeads·HeadDim],
+// for the positions run so far, so that a decode step computes one token's
+// keys and values and attends to all earlier ones.
+//
+// A step appends with ConcatChannels, which joins [N, C1, ...] and
+// [N, C2, ...] along dimension 1: with N = 1 that is the sequence axis. It
+// copies the cache once per step and layer (O(Len) on the device, no host
+// round trip); an in-place append into a preallocated [1, ContextLength, KV]
+// buffer would need an op that writes rows at an offset and an Attention
+// that reads only the first Len keys.
+type KVCache struct {
+	b    kernels.Backend
+	k, v []kernels.Tensor // per layer; nil before the first token
+	n    int
+}
+
+// NewCache returns an empty cache for m.
+func (m *Model) NewCache() *KVCache {
+	return &KVCache{b: m.b, k: make([]kernels.Tensor, m.Config.Layers), v: make([]kernels.Tensor, m.Config.Layers)}
+}
+
+// Len returns the number of positions cached.
+func (c *KVCache) Len() int { return c.n }
+
+// append adds the keys and values k, v [1, L, KV] of layer i (temporaries of
+// scope s) and returns the layer's whole cache.
+func (c *KVCache) append(s *scope, i int, k, v kernels.Tensor) (kernels.Tensor, kernels.Tensor) {
+	if c.k[i] == nil {
+		s.retain(k)
+		s.retain(v)
+		c.k[i], c.v[i] = k, v
+		return k, v
+	}
+	nk, nv := c.b.ConcatChannels(c.k[i], k), c.b.ConcatChannels(c.v[i], v)
+	c.b.Free(c.k[i])
+	c.b.Free(c.v[i])
+	c.k[i], c.v[i] = nk, nv
+	return nk, nv
+}
+
+// Reset empties the cache, freeing its tensors.
+func (c *KVCache) Reset() {
+	for i := range c.k {
+		if c.k[i] != nil {
+			c.b.Free(c.k[i])
+			c.b.Free(c.v[i])
+		}
+		c.k[i], c.v[i] = nil, nil
+	}
+	c.n = 0
+}

@@ -1,0 +1,150 @@
+package text
+
+import (
+	"fmt"
+
+	"github.com/genplay/genplay/kernels"
+	"github.com/genplay/genplay/weights"
+)
+
+// Model is a loaded decoder: its config, tokenizer and weights on a backend.
+type Model struct {
+	Config    Config
+	Tokenizer *Tokenizer
+
+	b kernels.Backend
+	w *modelWeights
+}
+
+// Load reads the config, tokenizer and weights of a GPT-2 or Llama GGUF file
+// and uploads the weights to b. Every tensor's name, shape and dtype is
+// checked first; the error names what is wrong.
+func Load(b kernels.Backend, f *weights.File) (*Model, error) {
+	c, err := ReadConfig(f)
+	if err != nil {
+		return nil, err
+	}
+	tok, err := NewTokenizer(&f.Metadata)
+	if err != nil {
+		return nil, err
+	}
+	if tok.VocabSize() != c.VocabSize {
+		return nil, fmt.Errorf("the tokenizer has %d tokens but token_embd.weight has %d rows", tok.VocabSize(), c.VocabSize)
+	}
+	w, err := loadWeights(b, f, c)
+	if err != nil {
+		return nil, err
+	}
+	return &Model{Config: c, Tokenizer: tok, b: b, w: w}, nil
+}
+
+// Close frees the model's tensors.
+func (m *Model) Close() { m.w.free(m.b) }
+
+// Backend returns the backend the model runs on.
+func (m *Model) Backend() kernels.Backend { return m.b }
+
+// Forward runs ids through the model after the positions already in cache,
+// appends their keys and values to it, and returns the logits of every
+// position, [len(ids)][vocab] flattened. Prefill passes the whole prompt at
+// once; decoding passes one token per call.
+//
+// All positions' logits are computed and downloaded because the Backend has
+// no op to take the last row of [1, L, C]; generation only needs the last,
+// so a row-slice op would save a [L, vocab] matmul and read-back per prompt.
+func (m *Model) Forward(ids []int32, cache *KVCache) ([]float32, error) {
+	c := m.Config
+	if len(ids) == 0 {
+		return nil, fmt.Errorf("forward: no tokens")
+	}
+	pos0 := cache.Len()
+	if pos0+len(ids) > c.ContextLength {
+		return nil, fmt.Errorf("forward: %d cached + %d new tokens exceed the context length %d", pos0, len(ids), c.ContextLength)
+	}
+	x, err := m.w.embed(m.b, c, ids, pos0)
+	if err != nil {
+		return nil, err
+	}
+	s := &scope{b: m.b}
+	defer s.free()
+	s.add(x)
+	for i := range m.w.layers {
+		if c.Arch == "gpt2" {
+			x = m.gpt2Block(s, i, x, cache)
+		} else {
+			x = m.llamaBlock(s, i, x, cache, pos0)
+		}
+	}
+	cache.n += len(ids)
+	if c.Arch == "gpt2" {
+		x = s.add(m.b.LayerNorm(x, m.w.OutNorm, m.w.OutNormB, c.NormEps))
+	} else {
+		x = s.add(m.b.RMSNorm(x, m.w.OutNorm, c.NormEps))
+	}
+	logits := s.add(m.b.MatMul(x, m.w.Output, true))
+	return m.b.Download(logits)
+}
+
+// gpt2Block is one GPT-2 block: pre-LayerNorm attention with biases, then a
+// GELU MLP, each added to the residual stream x [1, L, C].
+func (m *Model) gpt2Block(s *scope, i int, x kernels.Tensor, cache *KVCache) kernels.Tensor {
+	b, c, l := m.b, m.Config, &m.w.layers[i]
+	linear := func(x, w, bias kernels.Tensor) kernels.Tensor {
+		return s.add(b.Add(s.add(b.MatMul(x, w, true)), bias))
+	}
+	h := s.add(b.LayerNorm(x, l.AttnNorm, l.AttnNormB, c.NormEps))
+	q, k, v := linear(h, l.Q, l.QB), linear(h, l.K, l.KB), linear(h, l.V, l.VB)
+	k, v = cache.append(s, i, k, v)
+	a := s.add(b.Attention(q, k, v, c.Heads, c.KVHeads, true))
+	x = s.add(b.Add(x, linear(a, l.O, l.OB)))
+	h = s.add(b.LayerNorm(x, l.FFNNorm, l.FFNNormB, c.NormEps))
+	h = s.add(b.GELU(linear(h, l.Up, l.UpB)))
+	return s.add(b.Add(x, linear(h, l.Down, l.DownB)))
+}
+
+// llamaBlock is one Llama block: RMSNorm, attention with RoPE on q and k
+// (grouped-query when KVHeads < Heads), RMSNorm, SwiGLU.
+func (m *Model) llamaBlock(s *scope, i int, x kernels.Tensor, cache *KVCache, pos0 int) kernels.Tensor {
+	b, c, l := m.b, m.Config, &m.w.layers[i]
+	h := s.add(b.RMSNorm(x, l.AttnNorm, c.NormEps))
+	q := s.add(b.RoPE(s.add(b.MatMul(h, l.Q, true)), c.Heads, pos0, c.RopeBase))
+	k := s.add(b.RoPE(s.add(b.MatMul(h, l.K, true)), c.KVHeads, pos0, c.RopeBase))
+	v := s.add(b.MatMul(h, l.V, true))
+	k, v = cache.append(s, i, k, v)
+	a := s.add(b.Attention(q, k, v, c.Heads, c.KVHeads, true))
+	x = s.add(b.Add(x, s.add(b.MatMul(a, l.O, true))))
+	h = s.add(b.RMSNorm(x, l.FFNNorm, c.NormEps))
+	g := s.add(b.SiLU(s.add(b.MatMul(h, l.Gate, true))))
+	u := s.add(b.Mul(g, s.add(b.MatMul(h, l.Up, true))))
+	return s.add(b.Add(x, s.add(b.MatMul(u, l.Down, true))))
+}
+
+// scope collects the temporaries of one forward pass so they are freed
+// together (the WebGPU backend holds GPU buffers until Free).
+type scope struct {
+	b    kernels.Backend
+	ts   []kernels.Tensor
+	keep map[kernels.Tensor]bool
+}
+
+func (s *scope) add(t kernels.Tensor) kernels.Tensor {
+	s.ts = append(s.ts, t)
+	return t
+}
+
+// retain takes t out of the scope: it outlives the pass (a KV cache entry).
+func (s *scope) retain(t kernels.Tensor) {
+	if s.keep == nil {
+		s.keep = map[kernels.Tensor]bool{}
+	}
+	s.keep[t] = true
+}
+
+func (s *scope) free() {
+	for _, t := range s.ts {
+		if !s.keep[t] {
+			s.b.Free(t)
+		}
+	}
+	s.ts = nil
+}

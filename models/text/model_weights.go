@@ -1,0 +1,213 @@
+package text
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/genplay/genplay/kernels"
+	"github.com/genplay/genplay/weights"
+	"github.com/genplay/genplay/weights/quant"
+)
+
+// layerWeights holds one transformer block. Shapes are PyTorch order
+// (out, in); C = Dim, F = FFNDim, KV = KVHeads·HeadDim. A field that the
+// architecture does not use is nil.
+type layerWeights struct {
+	AttnNorm, AttnNormB kernels.Tensor // (C) blk.N.attn_norm.weight, .bias (gpt2)
+	Q, K, V             kernels.Tensor // (C, C), (KV, C), (KV, C): blk.N.attn_q/k/v, or gpt2's attn_qkv split by rows
+	QB, KB, VB          kernels.Tensor // (C), (KV), (KV) gpt2 biases
+	O, OB               kernels.Tensor // (C, C) blk.N.attn_output.weight, (C) .bias (gpt2)
+	FFNNorm, FFNNormB   kernels.Tensor // (C) blk.N.ffn_norm.weight, .bias (gpt2)
+	Gate                kernels.Tensor // (F, C) blk.N.ffn_gate.weight (llama)
+	Up, UpB             kernels.Tensor // (F, C) blk.N.ffn_up.weight, (F) .bias (gpt2)
+	Down, DownB         kernels.Tensor // (C, F) blk.N.ffn_down.weight, (C) .bias (gpt2)
+}
+
+// modelWeights holds a decoder's tensors on the backend, plus the token
+// embedding on the host: the first activations are gathered and uploaded as
+// [1, L, C] directly, because the Backend has no reshape from Embedding's
+// [L, C] result to the [B, L, C] that Attention and RoPE take.
+type modelWeights struct {
+	tokEmbd           *weights.TensorInfo // (vocab, C) in its file dtype, on the host
+	posEmbd           []float32           // (ctx, C) gpt2's position_embd.weight, on the host
+	layers            []layerWeights
+	OutNorm, OutNormB kernels.Tensor // (C) output_norm.weight, .bias (gpt2)
+	Output            kernels.Tensor // (vocab, C) output.weight, or token_embd.weight when tied
+	owned             []kernels.Tensor
+}
+
+// matrixTypes are the dtypes a weight matrix may have.
+var matrixTypes = []quant.DType{quant.F32, quant.F16, quant.Q8_0, quant.Q4_0}
+
+// loader uploads tensors after checking their name, shape and dtype, and
+// remembers them so a failed load frees what it made.
+type loader struct {
+	b kernels.Backend
+	f *weights.File
+	w *modelWeights
+}
+
+func (l *loader) info(name string, shape ...int) (*weights.TensorInfo, error) {
+	t, err := l.f.Tensor(name)
+	if err != nil {
+		return nil, err
+	}
+	want := make([]int64, len(shape))
+	for i, d := range shape {
+		want[i] = int64(d)
+	}
+	if !slices.Equal(t.Shape, want) {
+		return nil, fmt.Errorf("tensor %s has shape %v, want %v", name, t.Shape, want)
+	}
+	if !slices.Contains(matrixTypes, t.DType) {
+		return nil, fmt.Errorf("tensor %s has dtype %v (supported: %v)", name, t.DType, matrixTypes)
+	}
+	return t, nil
+}
+
+func (l *loader) keep(t kernels.Tensor, err error) (kernels.Tensor, error) {
+	if err == nil {
+		l.w.owned = append(l.w.owned, t)
+	}
+	return t, err
+}
+
+// matrix uploads a weight matrix in its stored dtype (quantized ones stay
+// quantized on the backend). Rows [r0, r1) select part of it: gpt2's fused
+// attn_qkv is split into Q, K and V this way, since the Backend has no
+// slicing op.
+func (l *loader) matrix(dst *kernels.Tensor, name string, rows, cols, r0, r1 int) error {
+	t, err := l.info(name, rows, cols)
+	if err != nil {
+		return err
+	}
+	rowBytes, err := t.DType.RowBytes(int64(cols))
+	if err != nil {
+		return fmt.Errorf("tensor %s: %w", name, err)
+	}
+	raw := t.Data[int64(r0)*rowBytes : int64(r1)*rowBytes]
+	*dst, err = l.keep(l.b.UploadRaw(name, []int{r1 - r0, cols}, t.DType, raw))
+	return err
+}
+
+// vector uploads a norm weight or bias as f32, elements [i0, i1) of it.
+func (l *loader) vector(dst *kernels.Tensor, name string, n, i0, i1 int) error {
+	t, err := l.info(name, n)
+	if err != nil {
+		return err
+	}
+	x, err := t.Float32()
+	if err != nil {
+		return err
+	}
+	*dst, err = l.keep(l.b.Upload(name, []int{i1 - i0}, x[i0:i1]))
+	return err
+}
+
+// loadWeights checks every tensor the architecture needs against c and
+// uploads it; the error names the first missing or misshapen tensor.
+func loadWeights(b kernels.Backend, f *weights.File, c Config) (_ *modelWeights, err error) {
+	w := &modelWeights{layers: make([]layerWeights, c.Layers)}
+	l := &loader{b: b, f: f, w: w}
+	defer func() {
+		if err != nil {
+			w.free(b) // what was uploaded before the failing tensor
+		}
+	}()
+	C, F, KV := c.Dim, c.FFNDim, c.KVHeads*c.HeadDim
+	if w.tokEmbd, err = l.info("token_embd.weight", c.VocabSize, C); err != nil {
+		return nil, err
+	}
+	// Steps run in order and stop at the first error.
+	var steps []func() error
+	add := func(fs ...func() error) { steps = append(steps, fs...) }
+	mat := func(dst *kernels.Tensor, name string, rows, cols int) func() error {
+		return func() error { return l.matrix(dst, name, rows, cols, 0, rows) }
+	}
+	vec := func(dst *kernels.Tensor, name string, n int) func() error {
+		return func() error { return l.vector(dst, name, n, 0, n) }
+	}
+	for i := range w.layers {
+		lw, p := &w.layers[i], fmt.Sprintf("blk.%d.", i)
+		switch c.Arch {
+		case "gpt2":
+			qkv, qkvB := p+"attn_qkv.weight", p+"attn_qkv.bias"
+			add(vec(&lw.AttnNorm, p+"attn_norm.weight", C), vec(&lw.AttnNormB, p+"attn_norm.bias", C),
+				func() error { return l.matrix(&lw.Q, qkv, 3*C, C, 0, C) },
+				func() error { return l.matrix(&lw.K, qkv, 3*C, C, C, 2*C) },
+				func() error { return l.matrix(&lw.V, qkv, 3*C, C, 2*C, 3*C) },
+				func() error { return l.vector(&lw.QB, qkvB, 3*C, 0, C) },
+				func() error { return l.vector(&lw.KB, qkvB, 3*C, C, 2*C) },
+				func() error { return l.vector(&lw.VB, qkvB, 3*C, 2*C, 3*C) },
+				mat(&lw.O, p+"attn_output.weight", C, C), vec(&lw.OB, p+"attn_output.bias", C),
+				vec(&lw.FFNNorm, p+"ffn_norm.weight", C), vec(&lw.FFNNormB, p+"ffn_norm.bias", C),
+				mat(&lw.Up, p+"ffn_up.weight", F, C), vec(&lw.UpB, p+"ffn_up.bias", F),
+				mat(&lw.Down, p+"ffn_down.weight", C, F), vec(&lw.DownB, p+"ffn_down.bias", C))
+		case "llama":
+			add(vec(&lw.AttnNorm, p+"attn_norm.weight", C),
+				mat(&lw.Q, p+"attn_q.weight", C, C), mat(&lw.K, p+"attn_k.weight", KV, C),
+				mat(&lw.V, p+"attn_v.weight", KV, C), mat(&lw.O, p+"attn_output.weight", C, C),
+				vec(&lw.FFNNorm, p+"ffn_norm.weight", C),
+				mat(&lw.Gate, p+"ffn_gate.weight", F, C), mat(&lw.Up, p+"ffn_up.weight", F, C),
+				mat(&lw.Down, p+"ffn_down.weight", C, F))
+		}
+	}
+	add(vec(&w.OutNorm, "output_norm.weight", C))
+	if c.Arch == "gpt2" {
+		add(vec(&w.OutNormB, "output_norm.bias", C))
+		add(func() error {
+			t, err := l.info("position_embd.weight", c.ContextLength, C)
+			if err == nil {
+				w.posEmbd, err = t.Float32()
+			}
+			return err
+		})
+	}
+	// Both architectures may tie the output projection to the embedding.
+	out := "output.weight"
+	if _, err := f.Tensor(out); err != nil {
+		out = "token_embd.weight"
+	}
+	add(mat(&w.Output, out, c.VocabSize, C))
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	return w, nil
+}
+
+// embed gathers the embedding rows of ids (plus positions pos0... for gpt2)
+// on the host and uploads them as [1, L, C].
+func (w *modelWeights) embed(b kernels.Backend, c Config, ids []int32, pos0 int) (kernels.Tensor, error) {
+	C := c.Dim
+	rowBytes, err := w.tokEmbd.DType.RowBytes(int64(C))
+	if err != nil {
+		return nil, err
+	}
+	x := make([]float32, 0, len(ids)*C)
+	for i, id := range ids {
+		if id < 0 || int(id) >= c.VocabSize {
+			return nil, fmt.Errorf("token id %d at position %d is outside the vocabulary [0, %d)", id, i, c.VocabSize)
+		}
+		row, err := quant.Dequantize(w.tokEmbd.DType, w.tokEmbd.Data[int64(id)*rowBytes:][:rowBytes], C)
+		if err != nil {
+			return nil, err
+		}
+		if w.posEmbd != nil {
+			pos := w.posEmbd[(pos0+i)*C:][:C]
+			for j := range row {
+				row[j] += pos[j]
+			}
+		}
+		x = append(x, row...)
+	}
+	return b.Upload("embeddings", []int{1, len(ids), C}, x)
+}
+
+func (w *modelWeights) free(b kernels.Backend) {
+	for _, t := range w.owned {
+		b.Free(t)
+	}
+	w.owned = nil
+}

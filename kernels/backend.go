@@ -89,6 +89,13 @@ type Backend interface {
 	// Transpose swaps the last two dimensions: [.., A, B] becomes [.., B, A].
 	// Attention over an image needs it: [N, C, H·W] <-> [N, H·W, C].
 	Transpose(x Tensor) Tensor
+	// Reshape returns an f32 tensor with x's values and a new shape of the
+	// same size. It shares x's memory (no copy): free one of the two, not both.
+	Reshape(x Tensor, shape ...int) Tensor
+	// Rows copies rows [start, start+n) of the second-to-last dimension:
+	// x [.., L, C] becomes [.., n, C] (for example the last position's
+	// hidden state before the vocabulary projection).
+	Rows(x Tensor, start, n int) Tensor
 
 	// Attention is multi-head scaled dot-product attention. q is
 	// [B, Lq, nHeads·D]; k and v are [B, Lkv, nKVHeads·D]; nHeads must be a

@@ -3,6 +3,8 @@ package kernels
 import (
 	"fmt"
 	"slices"
+
+	"github.com/genplay/genplay/weights/quant"
 )
 
 // lastTwo splits a shape into (batch, rows, cols) for ops over the last two dimensions.
@@ -42,5 +44,28 @@ func (c *cpu) Transpose(x Tensor) Tensor {
 			}
 		}
 	})
+	return out
+}
+
+func (c *cpu) Reshape(x Tensor, shape ...int) Tensor {
+	xt := c.input("Reshape", x)
+	if n, err := numel(shape); err != nil || n != len(xt.f32) {
+		panic(fmt.Sprintf("kernels: Reshape: %s %v has %d values, shape %v does not", xt.name, xt.shape, len(xt.f32), shape))
+	}
+	return &cpuTensor{name: xt.name, shape: slices.Clone(shape), dt: quant.F32, src: xt.src, f32: xt.f32}
+}
+
+func (c *cpu) Rows(x Tensor, start, n int) Tensor {
+	xt := c.input("Rows", x)
+	batch, l, cols := lastTwo("Rows", xt.shape)
+	if start < 0 || n < 0 || start+n > l {
+		panic(fmt.Sprintf("kernels: Rows: rows [%d, %d) outside %s %v", start, start+n, xt.name, xt.shape))
+	}
+	shape := slices.Clone(xt.shape)
+	shape[len(shape)-2] = n
+	out := output("Rows", shape)
+	for b := 0; b < batch; b++ {
+		copy(out.f32[b*n*cols:][:n*cols], xt.f32[(b*l+start)*cols:])
+	}
 	return out
 }

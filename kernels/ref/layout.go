@@ -14,3 +14,14 @@ func Transpose(x []float32, batch, a, b int) []float32 {
 	}
 	return out
 }
+
+// Rows copies rows [start, start+n) of x [batch, l, c]:
+//
+//	out[b][i][j] = x[b][start+i][j]  for b < batch, i < n, j < c
+func Rows(x []float32, batch, l, c, start, n int) []float32 {
+	out := make([]float32, 0, batch*n*c)
+	for b := 0; b < batch; b++ {
+		out = append(out, x[(b*l+start)*c:(b*l+start+n)*c]...)
+	}
+	return out
+}

@@ -68,6 +68,9 @@ func Cases() []Case {
 		transposeCase(2, 5, 37),
 		transposeCase(1, 64, 1),
 		transposeCase(3, 33, 17),
+		rowsCase(1, 7, 13, 6, 1),
+		rowsCase(3, 9, 5, 2, 4),
+		reshapeCase(5, 7),
 
 		attentionCase(1, 7, 7, 2, 2, 8, false),
 		attentionCase(2, 5, 5, 3, 3, 16, true),

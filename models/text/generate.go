@@ -69,12 +69,10 @@ func (m *Model) Generate(prompt string, opts GenerateOptions, emit func([]byte) 
 
 	cache := m.NewCache()
 	defer cache.Reset()
-	logits, err := m.Forward(ids, cache)
+	last, err := m.forwardLast(ids, cache)
 	if err != nil {
 		return res, err
 	}
-	V := m.Config.VocabSize
-	last := logits[len(logits)-V:]
 	history := append([]int32(nil), ids...)
 	var text []byte // generated so far
 	emitted := 0    // bytes of text already passed to emit
@@ -111,10 +109,9 @@ func (m *Model) Generate(prompt string, opts GenerateOptions, emit func([]byte) 
 			res.StopReason = StopContext
 			break
 		}
-		if logits, err = m.Forward([]int32{id}, cache); err != nil {
+		if last, err = m.forwardLast([]int32{id}, cache); err != nil {
 			return res, err
 		}
-		last = logits
 	}
 	if err := flush(len(text)); err != nil {
 		return res, err

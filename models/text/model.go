@@ -48,11 +48,17 @@ func (m *Model) Backend() kernels.Backend { return m.b }
 // appends their keys and values to it, and returns the logits of every
 // position, [len(ids)][vocab] flattened. Prefill passes the whole prompt at
 // once; decoding passes one token per call.
-//
-// All positions' logits are computed and downloaded because the Backend has
-// no op to take the last row of [1, L, C]; generation only needs the last,
-// so a row-slice op would save a [L, vocab] matmul and read-back per prompt.
 func (m *Model) Forward(ids []int32, cache *KVCache) ([]float32, error) {
+	return m.forward(ids, cache, false)
+}
+
+// forwardLast is Forward returning only the last position's logits [vocab]:
+// generation needs no more, and it saves a [L, vocab] matmul and read-back.
+func (m *Model) forwardLast(ids []int32, cache *KVCache) ([]float32, error) {
+	return m.forward(ids, cache, true)
+}
+
+func (m *Model) forward(ids []int32, cache *KVCache, lastOnly bool) ([]float32, error) {
 	c := m.Config
 	if len(ids) == 0 {
 		return nil, fmt.Errorf("forward: no tokens")
@@ -61,13 +67,12 @@ func (m *Model) Forward(ids []int32, cache *KVCache) ([]float32, error) {
 	if pos0+len(ids) > c.ContextLength {
 		return nil, fmt.Errorf("forward: %d cached + %d new tokens exceed the context length %d", pos0, len(ids), c.ContextLength)
 	}
-	x, err := m.w.embed(m.b, c, ids, pos0)
+	s := &scope{b: m.b}
+	defer s.free()
+	x, err := m.w.embed(s, c, ids, pos0)
 	if err != nil {
 		return nil, err
 	}
-	s := &scope{b: m.b}
-	defer s.free()
-	s.add(x)
 	for i := range m.w.layers {
 		if c.Arch == "gpt2" {
 			x = m.gpt2Block(s, i, x, cache)
@@ -76,6 +81,9 @@ func (m *Model) Forward(ids []int32, cache *KVCache) ([]float32, error) {
 		}
 	}
 	cache.n += len(ids)
+	if lastOnly {
+		x = s.add(m.b.Rows(x, len(ids)-1, 1))
+	}
 	if c.Arch == "gpt2" {
 		x = s.add(m.b.LayerNorm(x, m.w.OutNorm, m.w.OutNormB, c.NormEps))
 	} else {

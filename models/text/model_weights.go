@@ -23,16 +23,13 @@ type layerWeights struct {
 	Down, DownB         kernels.Tensor // (C, F) blk.N.ffn_down.weight, (C) .bias (gpt2)
 }
 
-// modelWeights holds a decoder's tensors on the backend, plus the token
-// embedding on the host: the first activations are gathered and uploaded as
-// [1, L, C] directly, because the Backend has no reshape from Embedding's
-// [L, C] result to the [B, L, C] that Attention and RoPE take.
+// modelWeights holds a decoder's tensors on the backend.
 type modelWeights struct {
-	tokEmbd           *weights.TensorInfo // (vocab, C) in its file dtype, on the host
-	posEmbd           []float32           // (ctx, C) gpt2's position_embd.weight, on the host
+	TokEmbd           kernels.Tensor // (vocab, C) token_embd.weight, in its file dtype
+	PosEmbd           kernels.Tensor // (1, ctx, C) gpt2's position_embd.weight
 	layers            []layerWeights
 	OutNorm, OutNormB kernels.Tensor // (C) output_norm.weight, .bias (gpt2)
-	Output            kernels.Tensor // (vocab, C) output.weight, or token_embd.weight when tied
+	Output            kernels.Tensor // (vocab, C) output.weight, or TokEmbd itself when tied
 	owned             []kernels.Tensor
 }
 
@@ -115,15 +112,13 @@ func loadWeights(b kernels.Backend, f *weights.File, c Config) (_ *modelWeights,
 		}
 	}()
 	C, F, KV := c.Dim, c.FFNDim, c.KVHeads*c.HeadDim
-	if w.tokEmbd, err = l.info("token_embd.weight", c.VocabSize, C); err != nil {
-		return nil, err
-	}
 	// Steps run in order and stop at the first error.
 	var steps []func() error
 	add := func(fs ...func() error) { steps = append(steps, fs...) }
 	mat := func(dst *kernels.Tensor, name string, rows, cols int) func() error {
 		return func() error { return l.matrix(dst, name, rows, cols, 0, rows) }
 	}
+	add(mat(&w.TokEmbd, "token_embd.weight", c.VocabSize, C))
 	vec := func(dst *kernels.Tensor, name string, n int) func() error {
 		return func() error { return l.vector(dst, name, n, 0, n) }
 	}
@@ -157,18 +152,23 @@ func loadWeights(b kernels.Backend, f *weights.File, c Config) (_ *modelWeights,
 		add(vec(&w.OutNormB, "output_norm.bias", C))
 		add(func() error {
 			t, err := l.info("position_embd.weight", c.ContextLength, C)
-			if err == nil {
-				w.posEmbd, err = t.Float32()
+			if err != nil {
+				return err
 			}
+			x, err := t.Float32()
+			if err != nil {
+				return err
+			}
+			w.PosEmbd, err = l.keep(b.Upload("position_embd.weight", []int{1, c.ContextLength, C}, x))
 			return err
 		})
 	}
 	// Both architectures may tie the output projection to the embedding.
-	out := "output.weight"
-	if _, err := f.Tensor(out); err != nil {
-		out = "token_embd.weight"
+	if _, err := f.Tensor("output.weight"); err == nil {
+		add(mat(&w.Output, "output.weight", c.VocabSize, C))
+	} else {
+		add(func() error { w.Output = w.TokEmbd; return nil })
 	}
-	add(mat(&w.Output, out, c.VocabSize, C))
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return nil, err
@@ -177,32 +177,20 @@ func loadWeights(b kernels.Backend, f *weights.File, c Config) (_ *modelWeights,
 	return w, nil
 }
 
-// embed gathers the embedding rows of ids (plus positions pos0... for gpt2)
-// on the host and uploads them as [1, L, C].
-func (w *modelWeights) embed(b kernels.Backend, c Config, ids []int32, pos0 int) (kernels.Tensor, error) {
-	C := c.Dim
-	rowBytes, err := w.tokEmbd.DType.RowBytes(int64(C))
-	if err != nil {
-		return nil, err
-	}
-	x := make([]float32, 0, len(ids)*C)
+// embed gathers the embedding rows of ids, plus positions pos0... for gpt2,
+// as the first activations [1, L, C].
+func (w *modelWeights) embed(s *scope, c Config, ids []int32, pos0 int) (kernels.Tensor, error) {
 	for i, id := range ids {
 		if id < 0 || int(id) >= c.VocabSize {
 			return nil, fmt.Errorf("token id %d at position %d is outside the vocabulary [0, %d)", id, i, c.VocabSize)
 		}
-		row, err := quant.Dequantize(w.tokEmbd.DType, w.tokEmbd.Data[int64(id)*rowBytes:][:rowBytes], C)
-		if err != nil {
-			return nil, err
-		}
-		if w.posEmbd != nil {
-			pos := w.posEmbd[(pos0+i)*C:][:C]
-			for j := range row {
-				row[j] += pos[j]
-			}
-		}
-		x = append(x, row...)
 	}
-	return b.Upload("embeddings", []int{1, len(ids), C}, x)
+	b := s.b
+	x := s.add(b.Reshape(b.Embedding(w.TokEmbd, ids), 1, len(ids), c.Dim))
+	if w.PosEmbd != nil {
+		x = s.add(b.Add(x, s.add(b.Rows(w.PosEmbd, pos0, len(ids)))))
+	}
+	return x, nil
 }
 
 func (w *modelWeights) free(b kernels.Backend) {

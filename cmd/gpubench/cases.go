@@ -12,30 +12,56 @@ import (
 )
 
 // benchCase is one kernel on one shape. setup uploads seeded random inputs
-// and returns the op, its reference answer and a function freeing the inputs.
+// and returns the op ready to run, its reference answer, and the same op
+// described for tfjs-backend-webgpu (bench/tfjs.mjs) on the same inputs.
 type benchCase struct {
 	name         string
 	flops, bytes float64 // per run; a multiply-add counts 2
-	tol          float64 // NMSE bound of the correctness check
-	setup        func(b kernels.Backend) (run func() kernels.Tensor, want func() []float32, free func(), err error)
+	tol          float64 // NMSE bound of the correctness check (ours and tfjs's)
+	setup        func(b kernels.Backend) (*prepared, error)
+}
+
+type prepared struct {
+	run  func() kernels.Tensor
+	want func() []float32
+	free func()
+	tf   tfjsOp // Op "" when tfjs has no equivalent
+}
+
+// tfjsOp is what bench/tfjs.mjs runs: an op name, its parameters and its
+// inputs (shape and values), in genplay's layouts; the script converts
+// layouts (NCHW weights to HWIO, ...) outside the timed region.
+type tfjsOp struct {
+	Op     string
+	Params map[string]any
+	Inputs []hostTensor
+	Note   string // what differs from our op, e.g. "f32 weights"
+}
+
+type hostTensor struct {
+	Shape []int
+	Data  []float32
 }
 
 type inputs struct {
-	b   kernels.Backend
-	rng *rand.Rand
-	ts  []kernels.Tensor
-	err error
+	b    kernels.Backend
+	rng  *rand.Rand
+	ts   []kernels.Tensor
+	host []hostTensor
+	err  error
 }
 
+func newInputs(b kernels.Backend) *inputs {
+	return &inputs{b: b, rng: rand.New(rand.NewPCG(1, 2))}
+}
+
+// f32 makes a uniform [-1, 1) input, uploads it and keeps it for tfjs.
 func (in *inputs) f32(shape ...int) (kernels.Tensor, []float32) {
-	n := 1
-	for _, d := range shape {
-		n *= d
-	}
-	x := make([]float32, n)
+	x := make([]float32, numel(shape))
 	for i := range x {
 		x[i] = 2*in.rng.Float32() - 1
 	}
+	in.host = append(in.host, hostTensor{shape, x})
 	t, err := in.b.Upload("input", shape, x)
 	if err != nil && in.err == nil {
 		in.err = err
@@ -52,119 +78,160 @@ func (in *inputs) free() {
 	}
 }
 
-func newInputs(b kernels.Backend) *inputs {
-	return &inputs{b: b, rng: rand.New(rand.NewPCG(1, 2))}
+func (in *inputs) prepared(run func() kernels.Tensor, want func() []float32, tf tfjsOp) (*prepared, error) {
+	tf.Inputs = in.host
+	if in.err != nil {
+		in.free()
+		return nil, in.err
+	}
+	return &prepared{run: run, want: want, free: in.free, tf: tf}, nil
 }
 
+func numel(shape []int) int {
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	return n
+}
+
+// cases returns the table. small is sized for SwiftShader on two loaded
+// cores (each tfjs 1024^3 matmul there takes 20-30 s, so the square
+// 1024/2048/4096 matmuls are in large only); large is for real GPUs.
 func cases(large bool) []benchCase {
-	if large {
-		return []benchCase{
-			matmul(256), matmul(512), matmul(1024),
-			matvecQ8(4096, 4096),
-			conv3x3(64, 64, 32, 32),
-			attention(1, 256, 4, 64, true),
-			elementwise(1 << 24),
-		}
+	// Shapes the default models use: the UNet (channels 32/64/64 at 32, 16
+	// and 8 pixels, batch 2 for classifier-free guidance, one attention
+	// head of 64 over 8x8 tokens in the mid block) and a small decoder LM
+	// (dim 256, MLP 1024, Q8_0/Q4_0 weights, decode M=1, prefill M=64).
+	model := []benchCase{
+		matmul(1, 64, 1024, 256, true),
+		matmul(2, 64, 64, 64, true),
+		matmulQuant(quant.Q8_0, 1, 1024, 256),
+		matmulQuant(quant.Q4_0, 1, 1024, 256),
+		matmulQuant(quant.Q8_0, 64, 1024, 256),
+		conv2d(2, 32, 32, 32, 32, 3, 1, 1),
+		conv2d(2, 64, 16, 16, 64, 3, 1, 1),
+		conv2d(2, 32, 32, 32, 64, 3, 2, 1),
+		attention(2, 64, 1, 64, false),
+		attention(1, 64, 4, 64, true),
 	}
-	return []benchCase{
-		matmul(64), matmul(128),
-		matvecQ8(1024, 1024),
-		conv3x3(16, 16, 16, 16),
-		attention(1, 64, 2, 32, true),
-		elementwise(1 << 20),
+	if !large {
+		return append([]benchCase{matmul(1, 128, 128, 128, true), matmul(1, 256, 256, 256, false)}, model...)
 	}
+	return append(model,
+		matmul(1, 1024, 1024, 1024, false), matmul(1, 2048, 2048, 2048, false), matmul(1, 4096, 4096, 4096, false),
+		matmulQuant(quant.Q8_0, 1, 4096, 4096), matmulQuant(quant.Q4_0, 1, 4096, 4096),
+		matmulQuant(quant.Q8_0, 512, 4096, 4096),
+		conv2d(1, 128, 64, 64, 128, 3, 1, 1),
+		attention(1, 1024, 8, 64, true),
+	)
 }
 
-func matmul(n int) benchCase {
+func matmul(batch, m, n, k int, transB bool) benchCase {
+	name := fmt.Sprintf("matmul f32 %dx%dx%d", m, n, k)
+	if batch > 1 {
+		name = fmt.Sprintf("matmul f32 %dx(%dx%dx%d)", batch, m, n, k)
+	}
+	if transB {
+		name += " transB"
+	}
 	return benchCase{
-		name:  fmt.Sprintf("matmul f32 %dx%dx%d transB", n, n, n),
-		flops: 2 * float64(n*n*n),
-		bytes: 4 * 3 * float64(n*n),
+		name:  name,
+		flops: 2 * float64(batch*m*n*k),
+		bytes: 4 * float64(batch*(m*k+k*n+m*n)),
 		tol:   1e-9,
-		setup: func(b kernels.Backend) (func() kernels.Tensor, func() []float32, func(), error) {
+		setup: func(b kernels.Backend) (*prepared, error) {
 			in := newInputs(b)
-			x, xd := in.f32(n, n)
-			w, wd := in.f32(n, n)
-			return func() kernels.Tensor { return b.MatMul(x, w, true) },
-				func() []float32 { return ref.MatMul(xd, wd, 1, n, n, n, false, true) }, in.free, in.err
+			x, xd := in.f32(batch, m, k)
+			wshape := []int{batch, k, n}
+			if transB {
+				wshape = []int{batch, n, k}
+			}
+			w, wd := in.f32(wshape...)
+			return in.prepared(func() kernels.Tensor { return b.MatMul(x, w, transB) },
+				func() []float32 { return ref.MatMul(xd, wd, batch, m, n, k, true, transB) },
+				tfjsOp{Op: "matmul", Params: map[string]any{"transB": transB}})
 		},
 	}
 }
 
-// matvecQ8 is one decode step through a Q8_0 weight [n, k]: memory bound.
-func matvecQ8(n, k int) benchCase {
+// matmulQuant multiplies [m, k] by a quantized nn.Linear weight [n, k];
+// m = 1 is one decode step (memory bound). tfjs has no Q8_0/Q4_0, so it
+// runs the same product with the dequantized weights in f32.
+func matmulQuant(dt quant.DType, m, n, k int) benchCase {
+	bn, bb, _ := dt.BlockBytes()
+	wbytes := float64(n*k) * float64(bb) / float64(bn)
 	return benchCase{
-		name:  fmt.Sprintf("matvec Q8_0 [%d,%d]", n, k),
-		flops: 2 * float64(n*k),
-		bytes: float64(n*k)*34/32 + 4*float64(n+k),
+		name:  fmt.Sprintf("matmul %v %dx%dx%d", dt, m, n, k),
+		flops: 2 * float64(m*n*k),
+		bytes: wbytes + 4*float64(m*k+m*n),
 		tol:   1e-9,
-		setup: func(b kernels.Backend) (func() kernels.Tensor, func() []float32, func(), error) {
+		setup: func(b kernels.Backend) (*prepared, error) {
 			in := newInputs(b)
-			x, xd := in.f32(1, k)
+			x, xd := in.f32(m, k)
 			wf := make([]float32, n*k)
 			for i := range wf {
 				wf[i] = 2*in.rng.Float32() - 1
 			}
-			raw, err := quant.Quantize(quant.Q8_0, wf)
+			raw, err := quant.Quantize(dt, wf)
 			if err != nil {
-				return nil, nil, in.free, err
+				in.free()
+				return nil, err
 			}
-			w, err := b.UploadRaw("w", []int{n, k}, quant.Q8_0, raw)
+			w, err := b.UploadRaw("w", []int{n, k}, dt, raw)
 			if err != nil {
-				return nil, nil, in.free, err
+				in.free()
+				return nil, err
 			}
 			in.ts = append(in.ts, w)
-			return func() kernels.Tensor { return b.MatMul(x, w, true) },
-				func() []float32 { return ref.MatMulRaw(xd, raw, quant.Q8_0, 1, 1, n, k, false) }, in.free, in.err
+			deq, err := quant.Dequantize(dt, raw, n*k)
+			if err != nil {
+				in.free()
+				return nil, err
+			}
+			in.host = append(in.host, hostTensor{[]int{n, k}, deq})
+			return in.prepared(func() kernels.Tensor { return b.MatMul(x, w, true) },
+				func() []float32 { return ref.MatMulRaw(xd, raw, dt, 1, m, n, k, false) },
+				tfjsOp{Op: "matmul", Params: map[string]any{"transB": true}, Note: "tfjs: f32 weights"})
 		},
 	}
 }
 
-func conv3x3(c, o, h, w int) benchCase {
+func conv2d(n, c, h, w, o, k, stride, pad int) benchCase {
+	oh, ow := ref.ConvOut(h, k, stride, pad), ref.ConvOut(w, k, stride, pad)
 	return benchCase{
-		name:  fmt.Sprintf("conv2d 3x3 %d->%d %dx%d", c, o, h, w),
-		flops: 2 * float64(o*h*w*c*9),
-		bytes: 4 * float64(c*h*w+o*c*9+o*h*w),
+		name:  fmt.Sprintf("conv2d %dx%d/%d %d->%d %dx%d n%d", k, k, stride, c, o, h, w, n),
+		flops: 2 * float64(n*o*oh*ow*c*k*k),
+		bytes: 4 * float64(n*c*h*w+o*c*k*k+o+n*o*oh*ow),
 		tol:   1e-9,
-		setup: func(b kernels.Backend) (func() kernels.Tensor, func() []float32, func(), error) {
+		setup: func(b kernels.Backend) (*prepared, error) {
 			in := newInputs(b)
-			x, xd := in.f32(1, c, h, w)
-			wt, wd := in.f32(o, c, 3, 3)
+			x, xd := in.f32(n, c, h, w)
+			wt, wd := in.f32(o, c, k, k)
 			bias, bd := in.f32(o)
-			return func() kernels.Tensor { return b.Conv2d(x, wt, bias, 1, 1) },
-				func() []float32 { return ref.Conv2d(xd, wd, bd, 1, c, h, w, o, 3, 1, 1) }, in.free, in.err
+			return in.prepared(func() kernels.Tensor { return b.Conv2d(x, wt, bias, stride, pad) },
+				func() []float32 { return ref.Conv2d(xd, wd, bd, n, c, h, w, o, k, stride, pad) },
+				tfjsOp{Op: "conv2d", Params: map[string]any{"stride": stride, "pad": pad}})
 		},
 	}
 }
 
+// attention is self-attention over l tokens; tfjs builds it from its ops
+// (transpose, matMul, mask, softmax, matMul, transpose).
 func attention(bs, l, heads, d int, causal bool) benchCase {
 	return benchCase{
-		name:  fmt.Sprintf("attention b%d l%d heads%d d%d causal=%v", bs, l, heads, d, causal),
+		name:  fmt.Sprintf("attention b%d l%d h%d d%d causal=%v", bs, l, heads, d, causal),
 		flops: 4 * float64(bs*heads*l*l*d),
 		bytes: 4 * 4 * float64(bs*l*heads*d),
 		tol:   1e-8,
-		setup: func(b kernels.Backend) (func() kernels.Tensor, func() []float32, func(), error) {
+		setup: func(b kernels.Backend) (*prepared, error) {
 			in := newInputs(b)
 			q, qd := in.f32(bs, l, heads*d)
 			k, kd := in.f32(bs, l, heads*d)
 			v, vd := in.f32(bs, l, heads*d)
-			return func() kernels.Tensor { return b.Attention(q, k, v, heads, heads, causal) },
-				func() []float32 { return ref.Attention(qd, kd, vd, bs, l, l, heads, heads, d, causal) }, in.free, in.err
-		},
-	}
-}
-
-// elementwise measures memory bandwidth with ScaleBias (read + write).
-func elementwise(n int) benchCase {
-	return benchCase{
-		name:  fmt.Sprintf("scale_bias %d values", n),
-		bytes: 8 * float64(n),
-		tol:   1e-12,
-		setup: func(b kernels.Backend) (func() kernels.Tensor, func() []float32, func(), error) {
-			in := newInputs(b)
-			x, xd := in.f32(n)
-			return func() kernels.Tensor { return b.ScaleBias(x, 2, 1) },
-				func() []float32 { return ref.ScaleBias(xd, 2, 1) }, in.free, in.err
+			return in.prepared(func() kernels.Tensor { return b.Attention(q, k, v, heads, heads, causal) },
+				func() []float32 { return ref.Attention(qd, kd, vd, bs, l, l, heads, heads, d, causal) },
+				tfjsOp{Op: "attention", Params: map[string]any{"heads": heads, "causal": causal}, Note: "tfjs: built from its ops"})
 		},
 	}
 }

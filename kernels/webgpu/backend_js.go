@@ -4,6 +4,7 @@ package webgpu
 
 import (
 	"fmt"
+	"strings"
 	"unsafe"
 
 	"github.com/genplay/genplay/kernels"
@@ -29,19 +30,28 @@ type Backend struct {
 	maxWG   int    // maxComputeWorkgroupsPerDimension
 	maxSize uint64 // the largest tensor, in bytes
 	err     error  // first error of this backend (not of the device)
+	// software is true on a CPU implementation of WebGPU (SwiftShader),
+	// where an invocation is expensive and memory is cached: kernels pick
+	// fewer, fatter invocations there (see matvec.wgsl).
+	software bool
+	// subgroups is true when the device has WGSL subgroup operations
+	// (requested when the adapter offers them; kernels keep a fallback).
+	subgroups bool
 
 	pipelines  map[string]*pipeline
+	variants   map[string]variantDef
 	uniforms   map[string]*wgpu.Buffer
 	bindGroups map[bgKey]*wgpu.BindGroup
 	bgByBuffer map[*wgpu.Buffer][]bgKey
 
-	enc       *wgpu.CommandEncoder
-	pass      *wgpu.ComputePassEncoder
-	pending   int            // dispatches recorded since the last submit
-	doomed    []*wgpu.Buffer // freed while still used by unsubmitted work
-	readback  *wgpu.Buffer
-	dummy     *wgpu.Buffer // bound for absent optional inputs (nil gamma)
-	guardFill []byte
+	enc        *wgpu.CommandEncoder
+	pass       *wgpu.ComputePassEncoder
+	pending    int            // dispatches recorded since the last submit
+	dispatches int            // dispatches recorded since New
+	doomed     []*wgpu.Buffer // freed while still used by unsubmitted work
+	readback   *wgpu.Buffer
+	dummy      *wgpu.Buffer // bound for absent optional inputs (nil gamma)
+	guardFill  []byte
 }
 
 // tensor is a Backend's kernels.Tensor. A placeholder (buf == nil) stands
@@ -79,8 +89,13 @@ func New(opts ...Option) (*Backend, error) {
 		return nil, err
 	}
 	al := adapter.Limits()
+	var features []string
+	if adapter.Features().Contains("subgroups") && !cfg.noSubgroups {
+		features = append(features, "subgroups")
+	}
 	dev, err := adapter.RequestDevice(&wgpu.DeviceDescriptor{
-		Label: "genplay",
+		Label:            "genplay",
+		RequiredFeatures: features,
 		RequiredLimits: wgpu.Limits{
 			MaxBufferSize:                    al.MaxBufferSize,
 			MaxStorageBufferBindingSize:      al.MaxStorageBufferBindingSize,
@@ -99,10 +114,14 @@ func New(opts ...Option) (*Backend, error) {
 		queue:      dev.Queue(),
 		limits:     dev.Limits(),
 		pipelines:  map[string]*pipeline{},
+		variants:   map[string]variantDef{},
 		uniforms:   map[string]*wgpu.Buffer{},
 		bindGroups: map[bgKey]*wgpu.BindGroup{},
 		bgByBuffer: map[*wgpu.Buffer][]bgKey{},
 	}
+	b.subgroups = dev.Features().Contains("subgroups")
+	info := strings.ToLower(adapter.Info().String())
+	b.software = strings.Contains(info, "swiftshader") || strings.Contains(info, "llvmpipe")
 	b.maxWG = int(b.limits.MaxComputeWorkgroupsPerDimension)
 	if b.maxWG == 0 {
 		b.maxWG = 65535
@@ -161,6 +180,10 @@ func (b *Backend) Sync() error {
 	}
 	return b.Err()
 }
+
+// Dispatches counts the compute dispatches recorded since New: benchmarks
+// and model code use differences of it to count dispatches per op or step.
+func (b *Backend) Dispatches() int { return b.dispatches }
 
 // Close destroys the device; the backend is unusable afterwards.
 func (b *Backend) Close() { b.dev.Release() }

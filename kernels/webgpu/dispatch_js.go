@@ -4,6 +4,7 @@ package webgpu
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 
@@ -35,12 +36,41 @@ type bgKey struct {
 	bufs [maxBindings]*wgpu.Buffer
 }
 
-// pipelineFor compiles a shader from kernels/wgsl once.
+// variant names a specialization of a template shader (see kernels/wgsl
+// Specialize) for run: "matmul_tiled[AVEC=1 TM=4 ...]".
+func (b *Backend) variant(name string, defs wgsl.Defs) string {
+	keys := slices.Sorted(maps.Keys(defs))
+	key := name + "["
+	for i, k := range keys {
+		if i > 0 {
+			key += " "
+		}
+		key += k + "=" + defs[k]
+	}
+	key += "]"
+	if _, ok := b.variants[key]; !ok {
+		b.variants[key] = variantDef{name, defs}
+	}
+	return key
+}
+
+type variantDef struct {
+	name string
+	defs wgsl.Defs
+}
+
+// pipelineFor compiles a shader from kernels/wgsl (or a variant) once.
 func (b *Backend) pipelineFor(name string) (*pipeline, error) {
 	if p, ok := b.pipelines[name]; ok {
 		return p, nil
 	}
-	src, err := wgsl.Source(name)
+	var src string
+	var err error
+	if v, ok := b.variants[name]; ok {
+		src, err = wgsl.Specialize(v.name, v.defs)
+	} else {
+		src, err = wgsl.Source(name)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -192,6 +222,7 @@ func (b *Backend) run(shader string, words []uint32, x, y, z uint32, bufs ...*wg
 	b.pass.SetPipeline(p.pl)
 	b.pass.SetBindGroup(0, bg)
 	b.pass.DispatchWorkgroups(x, y, z)
+	b.dispatches++
 	b.pending++
 	if b.pending >= maxBatch {
 		b.flush()

@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 
 	"github.com/genplay/genplay/kernels"
+	"github.com/genplay/genplay/kernels/wgpu"
+	"github.com/genplay/genplay/kernels/wgsl"
 	"github.com/genplay/genplay/weights/quant"
 )
 
@@ -43,37 +46,161 @@ func (b *Backend) MatMul(x, w kernels.Tensor, transB bool) kernels.Tensor {
 	if k == 0 {
 		batch = numel(ta.shape[:ra-2])
 	}
-	if tb.quantized() {
-		rows := batch * m
-		shader := "matmul_q8"
-		if tb.dt == quant.Q4_0 {
-			shader = "matmul_q4"
-		}
-		b.run1D(shader, rows*n, []uint32{uint32(rows), uint32(n), uint32(k), uint32(rows * n)}, ta.buf, tb.buf, tb.scales, out.buf)
-		return out
-	}
-	tilesM, tilesN := (m+15)/16, (n+15)/16
-	if tilesN > b.maxWG {
-		b.fail(fmt.Errorf("webgpu: matmul: n=%d needs %d workgroups in x, over the device's %d", n, tilesN, b.maxWG))
-		return out
-	}
 	strideB := 0
 	if !shared {
 		strideB = n * k
 	}
-	tb01 := uint32(0)
-	if transB {
-		tb01 = 1
+	switch {
+	case transB && shared && batch*m <= matvecRows:
+		b.matvec(tb, ta, out, batch*m, n, k)
+	case shared: // one weight for every batch: a is batch*m rows
+		b.matmulTiled(ta, tb, out, transB, 1, batch*m, n, k, 0)
+	default:
+		b.matmulTiled(ta, tb, out, transB, batch, m, n, k, strideB)
+	}
+	return out
+}
+
+// matvecRows is the most rows of a (all batches together) that go to the
+// matrix-vector kernel: it reads the weight once per row, the tiled kernel
+// once per tile of rows (32 to 128), so past a few rows the tiled kernel
+// wins.
+const matvecRows = 4
+
+// matvec runs matvec.wgsl: out[r, :] = W · a[r, :] for rows r.
+func (b *Backend) matvec(w, a, out *tensor, rows, n, k int) {
+	defs := wgsl.Defs{"AT": "f32"}
+	bufs := []*wgpu.Buffer{a.buf, w.buf, out.buf}
+	switch {
+	case w.dt == quant.Q8_0:
+		defs = wgsl.Defs{"AT": "vec4f", "QUANT": "1", "Q8": "1"}
+		bufs = []*wgpu.Buffer{a.buf, w.buf, w.scales, out.buf}
+	case w.dt == quant.Q4_0:
+		defs = wgsl.Defs{"AT": "vec4f", "QUANT": "1", "Q4": "1"}
+		bufs = []*wgpu.Buffer{a.buf, w.buf, w.scales, out.buf}
+	case k%4 == 0:
+		defs = wgsl.Defs{"AT": "vec4f", "AVEC": "1"}
+	}
+	lanes := 32
+	if b.software {
+		lanes = 1
+	} else {
+		defs["REDUCE"] = "1"
+		if b.subgroups {
+			defs["SUBGROUPS"] = "1"
+		}
+	}
+	defs["LANES"] = strconv.Itoa(lanes)
+	groups := (n + 256/lanes - 1) / (256 / lanes)
+	x, y := b.grid(groups)
+	b.run(b.variant("matvec", defs), []uint32{uint32(rows), uint32(n), uint32(k), uint32(groups)}, x, y, uint32(rows), bufs...)
+}
+
+// tileShape picks matmul_tiled's workgroup (wg x wg invocations) and
+// per-invocation block (t x t outputs) for an m x n output staged tk deep.
+// On a GPU: 16x16 invocations of 4x4 (64x64 tiles), or of 8x8 (128x128)
+// when both m and n fill such tiles and workgroup memory holds the two
+// staged slices (WebGPU's default 16 KiB fits f32 only). On SwiftShader
+// every invocation and barrier is costly: 8x8 invocations of 8x8 (64x64),
+// the most work per invocation, measured fastest there, with 4 instead of
+// 8 along a dimension of 32 or less, so as not to compute half-empty
+// tiles. The conv2d staging needs wg to be a multiple of tn.
+func (b *Backend) tileShape(m, n, tk int) (wg, tm, tn int) {
+	fits := func(tile int) bool { return 2*tk*tile*4 <= int(b.limits.MaxComputeWorkgroupStorageSize) }
+	if b.software {
+		tm, tn = 8, 8
+		if m <= 32 {
+			tm = 4
+		}
+		if n <= 32 {
+			tn = 4
+		}
+		return 8, tm, tn
+	}
+	if m >= 512 && n >= 512 && fits(128) {
+		return 16, 8, 8
+	}
+	return 16, 4, 4
+}
+
+// matmulTiled runs matmul_tiled.wgsl (see tileShape for the tile sizes).
+func (b *Backend) matmulTiled(ta, tb, out *tensor, transB bool, batch, m, n, k, strideB int) {
+	tk := 16
+	defs := wgsl.Defs{"AT": "f32", "OT": "f32", "BT": "f32"}
+	bufs := []*wgpu.Buffer{ta.buf, tb.buf, out.buf}
+	switch {
+	case tb.dt == quant.Q8_0 || tb.dt == quant.Q4_0:
+		tk = 32
+		defs["QUANT"], defs[tb.dt.String()[:2]] = "1", "1" // "Q8" or "Q4"
+		bufs = []*wgpu.Buffer{ta.buf, tb.buf, tb.scales, out.buf}
+	case transB:
+		defs["B_T"] = "1"
+	default:
+		defs["B_N"] = "1"
+	}
+	if k%4 == 0 {
+		defs["AVEC"], defs["AT"] = "1", "vec4f"
+		if transB && !tb.quantized() {
+			defs["BT"] = "vec4f"
+		}
+	}
+	if n%4 == 0 {
+		defs["OVEC"], defs["OT"] = "1", "vec4f"
+		if !transB {
+			defs["BT"] = "vec4f"
+		}
+	}
+	wg, tm, tn := b.tileShape(m, n, tk)
+	defs["WG"], defs["TM"], defs["TN"], defs["TK"] = strconv.Itoa(wg), strconv.Itoa(tm), strconv.Itoa(tn), strconv.Itoa(tk)
+	tilesM, tilesN := (m+wg*tm-1)/(wg*tm), (n+wg*tn-1)/(wg*tn)
+	if tilesN > b.maxWG {
+		b.fail(fmt.Errorf("webgpu: matmul: n=%d needs %d workgroups in x, over the device's %d", n, tilesN, b.maxWG))
+		return
 	}
 	y, z := b.grid(batch * tilesM)
-	words := []uint32{uint32(m), uint32(n), uint32(k), uint32(batch), uint32(tilesM), tb01, uint32(m * k), uint32(strideB)}
-	b.run("matmul", words, uint32(tilesN), y, z, ta.buf, tb.buf, out.buf)
-	return out
+	words := make([]uint32, 16) // Params; the CONV fields stay 0
+	copy(words, []uint32{uint32(m), uint32(n), uint32(k), uint32(batch), uint32(tilesM), uint32(m * k), uint32(strideB)})
+	b.run(b.variant("matmul_tiled", defs), words, uint32(tilesN), y, z, bufs...)
+}
+
+// conv2dGemm runs conv2d as an implicit GEMM on matmul_tiled.wgsl (CONV):
+// per image, out [O, OH*OW] = w [O, C*k*k] · im2col(x) [C*k*k, OH*OW], the
+// im2col columns gathered from x while a slice is staged, never stored.
+func (b *Backend) conv2dGemm(x, w, bias, out *tensor, stride, pad int) {
+	n, c, h, wd := x.shape[0], x.shape[1], x.shape[2], x.shape[3]
+	o, ks := w.shape[0], w.shape[2]
+	oh, ow := out.shape[2], out.shape[3]
+	gm, gn, gk := o, oh*ow, c*ks*ks
+	const tk = 16
+	defs := wgsl.Defs{"CONV": "1", "AT": "f32", "OT": "f32", "TK": strconv.Itoa(tk)}
+	if gk%4 == 0 {
+		defs["AVEC"], defs["AT"] = "1", "vec4f"
+	}
+	if gn%4 == 0 {
+		defs["OVEC"], defs["OT"] = "1", "vec4f"
+	}
+	wg, tm, tn := b.tileShape(gm, gn, tk)
+	defs["WG"], defs["TM"], defs["TN"] = strconv.Itoa(wg), strconv.Itoa(tm), strconv.Itoa(tn)
+	tilesM, tilesN := (gm+wg*tm-1)/(wg*tm), (gn+wg*tn-1)/(wg*tn)
+	if tilesN > b.maxWG {
+		b.fail(fmt.Errorf("webgpu: conv2d: %dx%d output needs %d workgroups in x, over the device's %d", oh, ow, tilesN, b.maxWG))
+		return
+	}
+	bb, hb := b.optional(bias)
+	y, z := b.grid(n * tilesM)
+	words := []uint32{uint32(gm), uint32(gn), uint32(gk), uint32(n), uint32(tilesM), 0, uint32(c * h * wd), hb,
+		uint32(c), uint32(h), uint32(wd), uint32(ks), uint32(stride), uint32(pad), uint32(oh), uint32(ow)}
+	b.run(b.variant("matmul_tiled", defs), words, uint32(tilesN), y, z, w.buf, x.buf, bb, out.buf)
 }
 
 // maxHeadDim is the largest head size attention.wgsl handles (4 dims per
 // invocation, 64 invocations).
 const maxHeadDim = 256
+
+// maxTiledHeadDim is the largest head size attention_tiled.wgsl handles
+// (its Q, K and V tiles fit WebGPU's default 16 KiB of workgroup memory);
+// it also needs D % 4 == 0. Other head sizes use attention.wgsl.
+const maxTiledHeadDim = 64
 
 func (b *Backend) Attention(q, k, v kernels.Tensor, nHeads, nKVHeads int, causal bool) kernels.Tensor {
 	tq, tk, tv := b.f32(q, "attention"), b.f32(k, "attention"), b.f32(v, "attention")
@@ -91,12 +218,21 @@ func (b *Backend) Attention(q, k, v kernels.Tensor, nHeads, nKVHeads int, causal
 	if !live(tq, tk, tv, out) || out.n == 0 {
 		return out
 	}
-	rows := bs * nHeads * lq
 	c := uint32(0)
 	if causal {
 		c = 1
 	}
-	words := []uint32{uint32(rows), uint32(lq), uint32(lkv), uint32(nHeads), uint32(nKVHeads), uint32(d), c, f32w(float32(1 / math.Sqrt(float64(d))))}
+	scale := f32w(float32(1 / math.Sqrt(float64(d))))
+	if d%4 == 0 && d <= maxTiledHeadDim {
+		qblocks := (lq + 15) / 16
+		groups := bs * nHeads * qblocks
+		x, y := b.grid(groups)
+		words := []uint32{uint32(groups), uint32(lq), uint32(lkv), uint32(nHeads), uint32(nKVHeads), uint32(qblocks), c, scale}
+		b.run(b.variant("attention_tiled", wgsl.Defs{"D": strconv.Itoa(d)}), words, x, y, 1, tq.buf, tk.buf, tv.buf, out.buf)
+		return out
+	}
+	rows := bs * nHeads * lq
+	words := []uint32{uint32(rows), uint32(lq), uint32(lkv), uint32(nHeads), uint32(nKVHeads), uint32(d), c, scale}
 	b.runRows("attention", rows, words, tq.buf, tk.buf, tv.buf, out.buf)
 	return out
 }

@@ -166,7 +166,7 @@ func (b *Backend) Conv2d(x, w, bias kernels.Tensor, stride, pad int) kernels.Ten
 	if len(tx.shape) != 4 || len(tw.shape) != 4 || tw.shape[1] != tx.shape[1] || tw.shape[2] != tw.shape[3] || stride < 1 || pad < 0 {
 		panic(fmt.Sprintf("webgpu: conv2d: x %v, w %v, stride %d, pad %d: need x [N, C, H, W], w [O, C, k, k]", tx.shape, tw.shape, stride, pad))
 	}
-	n, c, h, wd := tx.shape[0], tx.shape[1], tx.shape[2], tx.shape[3]
+	n, h, wd := tx.shape[0], tx.shape[2], tx.shape[3]
 	o, k := tw.shape[0], tw.shape[2]
 	checkVec("conv2d", "bias", tb, o)
 	oh, ow := (h+2*pad-k)/stride+1, (wd+2*pad-k)/stride+1
@@ -174,10 +174,8 @@ func (b *Backend) Conv2d(x, w, bias kernels.Tensor, stride, pad int) kernels.Ten
 		panic(fmt.Sprintf("webgpu: conv2d: x %v with kernel %d, pad %d gives no output", tx.shape, k, pad))
 	}
 	out := b.output("conv2d", []int{n, o, oh, ow})
-	if live(tx, tw, tb, out) {
-		bb, hb := b.optional(tb)
-		words := []uint32{uint32(out.n), uint32(c), uint32(h), uint32(wd), uint32(o), uint32(k), uint32(stride), uint32(pad), uint32(oh), uint32(ow), hb}
-		b.run1D("conv2d", out.n, words, tx.buf, tw.buf, bb, out.buf)
+	if live(tx, tw, tb, out) && out.n > 0 {
+		b.conv2dGemm(tx, tw, tb, out, stride, pad)
 	}
 	return out
 }

@@ -25,6 +25,7 @@ type Option func(*config)
 type config struct {
 	guardBands     bool
 	maxTensorBytes uint64
+	noSubgroups    bool
 }
 
 // WithGuardBands makes every op output carry extra words filled with a NaN
@@ -35,3 +36,7 @@ func WithGuardBands() Option { return func(c *config) { c.guardBands = true } }
 // WithMaxTensorBytes caps the size of any one tensor below what the device
 // allows (tests use it to exercise the too-large error cheaply).
 func WithMaxTensorBytes(n uint64) Option { return func(c *config) { c.maxTensorBytes = n } }
+
+// WithoutSubgroups keeps the device from enabling the subgroups feature, so
+// kernels take their fallback paths (tests use it to cover both).
+func WithoutSubgroups() Option { return func(c *config) { c.noSubgroups = true } }

@@ -23,3 +23,6 @@ func (b *Backend) AdapterInfo() string { return "" }
 
 // Sync returns ErrNoWebGPU natively.
 func (b *Backend) Sync() error { return ErrNoWebGPU }
+
+// Dispatches is 0 natively.
+func (b *Backend) Dispatches() int { return 0 }

@@ -1,5 +1,5 @@
 // embedding_q4: out[r, d] = table[ids[r], d] for a Q4_0 table [V, D] in the
-// repacked layout (see matmul_q4.wgsl). The host has checked the ids.
+// repacked layout (see weights/quant Repack). The host has checked the ids.
 
 struct Params { total: u32, d: u32 }
 

@@ -9,41 +9,144 @@ import (
 
 var bindingRE = regexp.MustCompile(`@group\(0\) @binding\((\d+)\) var<(\w+)`)
 
+// templates lists every specialization the WebGPU backend makes of each
+// template shader (kernels/webgpu matmul_js.go), up to tile sizes.
+var templates = map[string][]Defs{
+	"matmul_tiled": expand(Defs{"WG": "16", "TM": "4", "TN": "4", "TK": "16", "AT": "f32", "BT": "f32", "OT": "f32"},
+		[]string{"B_T", "B_N", "Q8", "Q4", "CONV"}),
+	"matvec": append(expand(Defs{"AT": "vec4f", "LANES": "32", "REDUCE": "1"}, []string{"", "AVEC", "Q8", "Q4"}),
+		expand(Defs{"AT": "vec4f", "LANES": "32", "REDUCE": "1", "SUBGROUPS": "1"}, []string{"", "AVEC", "Q8", "Q4"})...),
+	"attention_tiled": {{"D": "8"}, {"D": "64"}},
+}
+
+// expand makes one Defs per kind, each with and without AVEC and OVEC.
+func expand(base Defs, kinds []string) []Defs {
+	var out []Defs
+	for _, kind := range kinds {
+		for _, vec := range []string{"", "AVEC", "OVEC"} {
+			d := Defs{}
+			for k, v := range base {
+				d[k] = v
+			}
+			if kind != "" {
+				d[kind] = "1"
+			}
+			if kind == "Q8" || kind == "Q4" {
+				d["QUANT"], d["TK"] = "1", "32"
+			}
+			if vec != "" {
+				d[vec] = "1"
+			}
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
 // TestConventions checks what the host code relies on: bindings numbered
 // 0..n-1 in order, read-only inputs, then one read_write output, then the
-// Params uniform last; an entry point named main.
+// Params uniform last; an entry point named main. Templates are checked in
+// every specialization the backend uses.
 func TestConventions(t *testing.T) {
 	names := Names()
 	if len(names) < 20 {
 		t.Fatalf("only %d shaders embedded: %v", len(names), names)
 	}
 	for _, name := range names {
-		src, err := Source(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(src, "fn main(") {
-			t.Errorf("%s: no entry point main", name)
-		}
-		m := bindingRE.FindAllStringSubmatch(src, -1)
-		if len(m) < 2 {
-			t.Errorf("%s: %d bindings", name, len(m))
-			continue
-		}
-		for i, b := range m {
-			if n, _ := strconv.Atoi(b[1]); n != i {
-				t.Errorf("%s: binding %d declared in position %d", name, n, i)
+		variants := []Defs{nil}
+		if src := mustSource(t, name); strings.Contains(src, "#if") || strings.Contains(src, "{{") {
+			variants = templates[name]
+			if len(variants) == 0 {
+				t.Errorf("%s is a template with no specializations listed in this test", name)
 			}
 		}
-		if m[len(m)-1][2] != "uniform" {
-			t.Errorf("%s: the last binding is not the Params uniform", name)
-		}
-		out := strings.Count(src, "var<storage, read_write>")
-		if out != 1 || !strings.Contains(src, "@binding("+strconv.Itoa(len(m)-2)+") var<storage, read_write>") {
-			t.Errorf("%s: want exactly one read_write output, just before the uniform", name)
+		for _, defs := range variants {
+			src, err := Specialize(name, defs)
+			if err != nil {
+				t.Errorf("%s %v: %v", name, defs, err)
+				continue
+			}
+			checkConventions(t, name, src)
 		}
 	}
 	if _, err := Source("no_such_op"); err == nil {
 		t.Error("Source of a missing shader succeeded")
+	}
+}
+
+func mustSource(t *testing.T, name string) string {
+	src, err := Source(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src
+}
+
+func checkConventions(t *testing.T, name, src string) {
+	t.Helper()
+	if !strings.Contains(src, "fn main(") {
+		t.Errorf("%s: no entry point main", name)
+	}
+	m := bindingRE.FindAllStringSubmatch(src, -1)
+	if len(m) < 2 {
+		t.Errorf("%s: %d bindings", name, len(m))
+		return
+	}
+	for i, b := range m {
+		if n, _ := strconv.Atoi(b[1]); n != i {
+			t.Errorf("%s: binding %d declared in position %d", name, n, i)
+		}
+	}
+	if m[len(m)-1][2] != "uniform" {
+		t.Errorf("%s: the last binding is not the Params uniform", name)
+	}
+	out := strings.Count(src, "var<storage, read_write>")
+	if out != 1 || !strings.Contains(src, "@binding("+strconv.Itoa(len(m)-2)+") var<storage, read_write>") {
+		t.Errorf("%s: want exactly one read_write output, just before the uniform", name)
+	}
+}
+
+func TestSpecialize(t *testing.T) {
+	src, err := Specialize("matvec", Defs{"AT": "f32", "LANES": "1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, gone := range []string{"#if", "#else", "#endif", "{{", "unpack_i8(qs", "var<workgroup> part"} {
+		if strings.Contains(src, gone) {
+			t.Errorf("specialized matvec still contains %q", gone)
+		}
+	}
+	if !strings.Contains(src, "const LANES = 1u;") || !strings.Contains(src, "s += a[row * p.k + i] * w[n * p.k + i];") {
+		t.Errorf("specialized matvec lacks the scalar f32 path:\n%s", src)
+	}
+	if _, err := Specialize("matvec", Defs{"AT": "f32"}); err == nil || !strings.Contains(err.Error(), "LANES") {
+		t.Errorf("a missing placeholder value: err = %v, want one naming LANES", err)
+	}
+	if _, err := Specialize("add", nil); err != nil {
+		t.Errorf("a plain shader: %v", err)
+	}
+}
+
+func TestSpecializeDirectives(t *testing.T) {
+	src := "a\n#if X\nx\n#if Y\nxy\n#else\nxn\n#endif\n#elif Z\nz\n#else\nnone\n#endif\nb {{V}}\n"
+	for _, tc := range []struct {
+		defs Defs
+		want string
+	}{
+		{Defs{"V": "1"}, "a\nnone\nb 1\n"},
+		{Defs{"V": "1", "X": "1"}, "a\nx\nxn\nb 1\n"},
+		{Defs{"V": "1", "X": "1", "Y": "true"}, "a\nx\nxy\nb 1\n"},
+		{Defs{"V": "1", "Z": "1", "Y": "1"}, "a\nz\nb 1\n"},
+		{Defs{"V": "1", "X": "0", "Z": "1"}, "a\nz\nb 1\n"},
+	} {
+		got, err := specialize("t", src, tc.defs)
+		if err != nil || got != tc.want {
+			t.Errorf("%v: got %q, %v; want %q", tc.defs, got, err, tc.want)
+		}
+	}
+	for _, bad := range []string{"#if X\n", "#endif\n", "#else\n", "#elif X\n"} {
+		if _, err := specialize("t", bad, nil); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
 	}
 }

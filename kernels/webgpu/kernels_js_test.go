@@ -1,0 +1,138 @@
+//go:build js
+
+package webgpu
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/genplay/genplay/kernels"
+	"github.com/genplay/genplay/kernels/ref"
+	"github.com/genplay/genplay/kernels/selftest"
+)
+
+// TestAttentionUntiled covers attention.wgsl, which the shared op table no
+// longer reaches: its head sizes all go to attention_tiled.wgsl, and the
+// untiled kernel takes head sizes that are not a multiple of 4 or over 64.
+func TestAttentionUntiled(t *testing.T) {
+	b := backend(t)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, tc := range []struct{ bs, lq, lkv, heads, kvHeads, d int }{
+		{1, 5, 9, 2, 1, 6},
+		{2, 3, 3, 1, 1, 80},
+	} {
+		data := func(n int) []float32 {
+			x := make([]float32, n)
+			for i := range x {
+				x[i] = 2*rng.Float32() - 1
+			}
+			return x
+		}
+		qd := data(tc.bs * tc.lq * tc.heads * tc.d)
+		kd := data(tc.bs * tc.lkv * tc.kvHeads * tc.d)
+		vd := data(len(kd))
+		q, _ := b.Upload("q", []int{tc.bs, tc.lq, tc.heads * tc.d}, qd)
+		k, _ := b.Upload("k", []int{tc.bs, tc.lkv, tc.kvHeads * tc.d}, kd)
+		v, err := b.Upload("v", []int{tc.bs, tc.lkv, tc.kvHeads * tc.d}, vd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := b.Attention(q, k, v, tc.heads, tc.kvHeads, true)
+		got, err := b.Download(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := ref.Attention(qd, kd, vd, tc.bs, tc.lq, tc.lkv, tc.heads, tc.kvHeads, tc.d, true)
+		if nmse := selftest.NMSE(got, want); nmse > 1e-8 {
+			t.Errorf("%+v: nmse %.2e", tc, nmse)
+		}
+		for _, x := range []kernels.Tensor{q, k, v, out} {
+			b.Free(x)
+		}
+	}
+}
+
+// gpuChoiceCases are op-table cases that reach, with a hardware GPU's
+// kernel choice, what SwiftShader's choice does not: 16x16 workgroups
+// (f32, quantized, conv) and the 32-lane matvec with its reduction (f32
+// vec4, Q8_0, Q4_0), with subgroups where the adapter has them and without.
+// The load and store variants themselves are covered by TestSelftest; each
+// case here costs a pipeline compile of seconds.
+var gpuChoiceCases = []string{
+	"MatMul a[37 45] b[70 45] transB=true",
+	"MatMul/Q4_0 a[33 64] b[70 64]",
+	"Conv2d x[1 9 9 10] w[20 9 3 3] s1 p1 bias=true",
+}
+
+var gpuMatvecCases = []string{
+	"MatMul/F16 a[3 40] b[17 40]",
+	"MatMul/Q8_0 a[1 96] b[33 96]",
+	"MatMul/Q4_0 a[1 96] b[33 96]",
+}
+
+// runNamed runs the op-table cases named "Op Shape" on b.
+func runNamed(t *testing.T, b *Backend, names []string) {
+	t.Helper()
+	found := 0
+	for _, c := range selftest.Cases() {
+		if !slices.Contains(names, c.Op+" "+c.Shape) {
+			continue
+		}
+		found++
+		if r := selftest.Run(b, c); r.Err != nil || !r.Pass {
+			t.Errorf("%v", r)
+		}
+	}
+	if found != len(names) {
+		t.Errorf("found %d of %v in the op table: update the list", found, names)
+	}
+}
+
+// TestGPUKernelChoice runs gpuChoiceCases and gpuMatvecCases with the
+// kernel variants a hardware GPU gets (SwiftShader otherwise gets its own
+// tile shapes and matvec), plus one matmul big enough for the 128x128
+// tiles, so that those paths are checked on CI's software adapter.
+func TestGPUKernelChoice(t *testing.T) {
+	b, err := New(WithGuardBands())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	b.software = false
+	t.Logf("subgroups: %v", b.subgroups)
+	runNamed(t, b, append(gpuChoiceCases, gpuMatvecCases...))
+	if b.subgroups {
+		nb, err := New(WithGuardBands(), WithoutSubgroups())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer nb.Close()
+		nb.software = false
+		if nb.subgroups {
+			t.Error("WithoutSubgroups: the device still has subgroups")
+		}
+		runNamed(t, nb, gpuMatvecCases)
+	}
+	const m, n, k = 513, 516, 20
+	rng := rand.New(rand.NewPCG(5, 6))
+	ad, wd := make([]float32, m*k), make([]float32, n*k)
+	for i := range ad {
+		ad[i] = 2*rng.Float32() - 1
+	}
+	for i := range wd {
+		wd[i] = 2*rng.Float32() - 1
+	}
+	a, _ := b.Upload("a", []int{m, k}, ad)
+	w, err := b.Upload("w", []int{n, k}, wd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := b.Download(b.MatMul(a, w, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nmse := selftest.NMSE(got, ref.MatMul(ad, wd, 1, m, n, k, false, true)); nmse > 1e-9 {
+		t.Errorf("matmul %dx%dx%d on 128x128 tiles: nmse %.2e", m, n, k, nmse)
+	}
+}

@@ -1,0 +1,130 @@
+// matvec: out[r, n] = sum_k a[r, k] * W[n, k] for a few rows r (a decode
+// step: M = 1), where W is, by variant, an f32 nn.Linear weight (F32), or a
+// repacked Q8_0 (Q8) or Q4_0 (Q4) weight (layouts: weights/quant Repack;
+// the reference is kernels/ref MatMul and MatMulRaw). Memory bound: every weight byte is read once per row.
+//
+// A template (kernels/wgsl Specialize): a workgroup of 256 handles 256/LANES
+// weight rows with LANES invocations each; on a GPU (LANES 32) they walk the
+// row together (f32: consecutive invocations read consecutive words;
+// quantized: consecutive blocks, 32 or 16 bytes each), then one barrier and a LANES-term sum per output. On a CPU
+// (SwiftShader: LANES 1) an invocation is costly and reads are cached, so
+// one invocation walks a whole row. Workgroups: (x, y) a 2-D grid over
+// groups of 256/LANES weight rows, z over the rows of a. SUBGROUPS (where
+// the device has the feature): the lanes of a row first sum within their
+// subgroup with subgroupShuffleXor, so workgroup memory holds one partial
+// per row and subgroup instead of one per lane (one per row on NVIDIA's 32). AVEC (F32 only): K % 4 == 0, read as
+// vec4 (quantized K is a multiple of 32, always vec4).
+
+#if SUBGROUPS
+enable subgroups;
+#endif
+
+struct Params { rows: u32, n: u32, k: u32, groups: u32 }
+
+@group(0) @binding(0) var<storage, read> a: array<{{AT}}>;
+#if QUANT
+@group(0) @binding(1) var<storage, read> qs: array<u32>;
+@group(0) @binding(2) var<storage, read> scales: array<f32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+@group(0) @binding(4) var<uniform> p: Params;
+#else
+@group(0) @binding(1) var<storage, read> w: array<{{AT}}>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@group(0) @binding(3) var<uniform> p: Params;
+#endif
+
+const LANES = {{LANES}}u;
+const ROWS = 256u / LANES; // weight rows per workgroup
+
+#if REDUCE
+var<workgroup> part: array<f32, 256>;
+#endif
+
+fn unpack_i8(x: u32) -> vec4f {
+    let v = bitcast<vec4i>(vec4u(x << 24u, x << 16u, x << 8u, x)) >> vec4u(24u);
+    return vec4f(v);
+}
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
+#if SUBGROUPS
+        @builtin(subgroup_size) sg_size: u32,
+#endif
+        @builtin(local_invocation_index) t: u32) {
+    let g = wg.x + wg.y * nwg.x;
+    if (g >= p.groups) { return; } // uniform per workgroup: the barrier below is safe
+    let row = wg.z;
+    let lane = t % LANES;
+    let n = g * ROWS + t / LANES;
+    var s = 0.0;
+    if (n < p.n) {
+#if Q8
+        // Lane l takes blocks l, l+LANES, ...: 8 words and one scale each.
+        let nbk = p.k / 32u;
+        let abase = row * p.k / 4u; // a as vec4
+        for (var bk = lane; bk < nbk; bk += LANES) {
+            let blk = n * nbk + bk;
+            let ab = abase + bk * 8u;
+            var d = 0.0;
+            for (var w = 0u; w < 8u; w++) { d += dot(unpack_i8(qs[blk * 8u + w]), a[ab + w]); }
+            s += d * scales[blk];
+        }
+#elif Q4
+        // Lane l takes blocks l, l+LANES, ...: 4 words and one scale each;
+        // byte j of word w holds values 4w+j (low nibble) and 4w+j+16.
+        let nbk = p.k / 32u;
+        let abase = row * p.k / 4u;
+        for (var bk = lane; bk < nbk; bk += LANES) {
+            let blk = n * nbk + bk;
+            let ab = abase + bk * 8u;
+            var d = 0.0;
+            for (var w = 0u; w < 4u; w++) {
+                let bytes = (vec4u(qs[blk * 4u + w]) >> vec4u(0u, 8u, 16u, 24u)) & vec4u(0xffu);
+                let lo = vec4f(vec4i(bytes & vec4u(0xfu)) - vec4i(8));
+                let hi = vec4f(vec4i(bytes >> vec4u(4u)) - vec4i(8));
+                d += dot(lo, a[ab + w]) + dot(hi, a[ab + 4u + w]);
+            }
+            s += d * scales[blk];
+        }
+#elif AVEC
+        let k4 = p.k / 4u;
+        for (var i = lane; i < k4; i += LANES) {
+            s += dot(a[row * k4 + i], w[n * k4 + i]);
+        }
+#else
+        for (var i = lane; i < p.k; i += LANES) {
+            s += a[row * p.k + i] * w[n * p.k + i];
+        }
+#endif
+    }
+#if SUBGROUPS
+    // w lanes of a row share a subgroup (both are powers of two, rows
+    // start at multiples of LANES): a butterfly leaves their sum in each.
+    let w = min(LANES, sg_size);
+    for (var off = w / 2u; off > 0u; off /= 2u) { s += subgroupShuffleXor(s, off); }
+    if (t % w == 0u) { part[t / w] = s; }
+    workgroupBarrier();
+    if (t < ROWS) {
+        let nn = g * ROWS + t;
+        if (nn < p.n) {
+            let per = LANES / w;
+            var sum = 0.0;
+            for (var l = 0u; l < per; l++) { sum += part[t * per + l]; }
+            out[row * p.n + nn] = sum;
+        }
+    }
+#elif REDUCE
+    part[t] = s;
+    workgroupBarrier();
+    if (t < ROWS) {
+        let nn = g * ROWS + t;
+        if (nn < p.n) {
+            var sum = 0.0;
+            for (var l = 0u; l < LANES; l++) { sum += part[t * LANES + l]; }
+            out[row * p.n + nn] = sum;
+        }
+    }
+#else
+    if (n < p.n) { out[row * p.n + n] = s; }
+#endif
+}

@@ -26,6 +26,10 @@ wasm:
 	$(JSENV) $(GO) build -o web/genplay.wasm ./wasm
 	cp $(GOROOT)/lib/wasm/wasm_exec.js web/wasm_exec.js
 	gzip -9 -k -f web/genplay.wasm
+	@# The page fetches the default models over HTTP: web/models/ (git-ignored).
+	mkdir -p web/models
+	cp weights/manifest.json web/models/
+	@for f in weights/*.gguf weights/*.gguf.zst; do [ ! -f "$$f" ] || cp "$$f" web/models/; done
 
 ## serve: build everything and serve the playground on http://$(ADDR)/
 serve: wasm build
@@ -64,16 +68,18 @@ test-webgpu:
 ## test-browser: the page in headless Chromium (WebGPU on SwiftShader); screenshots in out/
 test-browser: wasm build
 	$(NODE) test/browser/selftest_page.mjs
+	$(NODE) test/browser/diffusion_page.mjs
+	$(NODE) test/browser/diffusion_errors.mjs
+	$(NODE) test/browser/embed.mjs
 
 ## bench: CPU kernel benchmarks and the CLI's bench
 bench: build
 	$(GO) test -run '^$$' -bench . ./kernels/...
 	bin/genplay bench
 
-## bench-gpu: the WebGPU kernel benchmarks in Node with Dawn
+## bench-gpu: WebGPU kernels vs tfjs-backend-webgpu, same device and process (BENCHMARKS.md)
 bench-gpu:
-	$(JSENV) $(GO) build -o bin/gpubench.wasm ./cmd/gpubench
-	$(DAWNEXEC) bin/gpubench.wasm
+	bench/gpubench.sh -size small
 
 clean:
-	rm -rf bin out web/genplay.wasm web/genplay.wasm.gz web/wasm_exec.js
+	rm -rf bin out web/genplay.wasm web/genplay.wasm.gz web/wasm_exec.js web/models

@@ -1,29 +1,45 @@
 //go:build js
 
-// Command wasm is genplay's browser app (built as web/genplay.wasm). Today it
-// finds a WebGPU device, runs the kernel self-test on it, fills the page's
-// table with the results and animates the progress on an Ebiten canvas.
+// Command wasm is genplay's browser app (built as web/genplay.wasm). One
+// binary serves three pages, picked by <body data-app>:
 //
-// Work never runs inside Ebiten's Update or Draw: the self-test runs in its
-// own goroutine and posts its state to a progress value that the game reads.
+//   - "diffusion" (index.html): the diffusion playground, every denoising
+//     step drawn live, with a timeline, branching, export and share links;
+//   - "embed" (embed.html): the same canvas with a minimal control strip,
+//     driven by postMessage from the page that holds the <iframe>;
+//   - "selftest" (selftest.html): the kernel self-test of the WebGPU device.
+//
+// Work never runs inside Ebiten's Update or Draw: generation and the
+// self-test run in their own goroutines and post their state to values
+// that the game reads.
 package main
 
 import (
 	"log"
+	"syscall/js"
 
 	"github.com/hajimehoshi/ebiten/v2"
 )
 
 func main() {
+	ebiten.SetWindowTitle("genplay")
+	// On js the window size is the page's; Ebiten sizes its canvas to it.
+	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
+
+	switch app := js.Global().Get("document").Get("body").Get("dataset").Get("app"); {
+	case app.Type() == js.TypeString && (app.String() == "diffusion" || app.String() == "embed"):
+		runPlayground(app.String() == "embed")
+	default:
+		runSelfTestPage()
+	}
+}
+
+func runSelfTestPage() {
 	p := newPage()
 	p.setStarted()
 	prog := newProgress()
 	go runSelfTest(p, prog)
-
-	ebiten.SetWindowTitle("genplay")
-	// On js the window size is the page's; Ebiten sizes its canvas to it.
-	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
-	if err := ebiten.RunGame(newGame(prog)); err != nil {
+	if err := ebiten.RunGame(newSelfTestGame(prog)); err != nil {
 		p.fail("the canvas stopped: " + err.Error())
 		log.Print(err)
 	}

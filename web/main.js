@@ -1,4 +1,5 @@
-// Loads genplay.wasm with a progress bar and starts it. Everything after
+// Loads genplay.wasm with a progress bar and starts it (every page: the
+// Go program picks its app from <body data-app>). Everything after
 // start-up is done by the Go program (wasm/); this file only fetches, reports
 // errors, and sets up window.genplay, the state object the program fills.
 'use strict';
@@ -9,7 +10,10 @@
 
   function showError(msg) {
     state.error = String(msg);
-    document.body.dataset.selftest = 'error';
+    const data = document.body.dataset;
+    data.wasm = 'error';
+    if ('phase' in data) data.phase = 'error';
+    if ('selftest' in data) data.selftest = 'error';
     $('error').textContent = String(msg);
     console.error('genplay:', msg);
   }
@@ -81,7 +85,7 @@
     state.wasmBytes = bytes.length;
     const go = new Go();
     const { instance } = await WebAssembly.instantiate(bytes, go.importObject);
-    document.body.dataset.selftest = 'started';
+    document.body.dataset.wasm = 'started';
     await go.run(instance);
     // The program runs for as long as the page is open; getting here means it exited.
     showError('genplay.wasm exited' + (state.error ? ': ' + state.error : ''));

@@ -12,6 +12,15 @@ import (
 
 var uint8Array = js.Global().Get("Uint8Array")
 
+// writeFromMemory(queue, buffer, offset, memory, ptr, n) writes n bytes of
+// wasm memory at ptr into buffer, taking memory.buffer at call time.
+var writeFromMemory = js.Global().Get("Function").New("q", "b", "off", "mem", "ptr", "n",
+	"q.writeBuffer(b, off, mem.buffer, ptr, n)")
+
+// readMemory(memory, ptr, n) returns a copy of n bytes of wasm memory at ptr.
+var readMemory = js.Global().Get("Function").New("mem", "ptr", "n",
+	"return new Uint8Array(mem.buffer, ptr, n).slice()")
+
 // Queue is a GPUQueue.
 type Queue struct {
 	js          js.Value
@@ -38,9 +47,10 @@ func (q *Queue) WriteBuffer(buf *Buffer, offset uint64, data []byte) error {
 	}
 	return catch(func() {
 		if mem, ok := wasmMemory(); ok {
-			// A fresh view per call: growing the memory detaches old views.
-			view := uint8Array.New(mem.Get("buffer"), uintptr(unsafe.Pointer(&data[0])), len(data))
-			q.writeBuffer.Invoke(buf.js, float64(offset), view)
+			// mem.buffer is read inside JavaScript, in the same call as
+			// writeBuffer: Go allocates while it converts call arguments,
+			// which can grow the memory and detach a buffer fetched earlier.
+			writeFromMemory.Invoke(q.js, buf.js, float64(offset), mem, uintptr(unsafe.Pointer(&data[0])), len(data))
 			runtime.KeepAlive(data) // only a uintptr went to JavaScript
 			return
 		}
@@ -87,7 +97,7 @@ func wasmMemory() (js.Value, bool) {
 		}
 		probe := []byte("genplay wasm memory probe 7f3a")
 		_ = catch(func() {
-			view := uint8Array.New(m.Get("buffer"), uintptr(unsafe.Pointer(&probe[0])), len(probe))
+			view := readMemory.Invoke(m, uintptr(unsafe.Pointer(&probe[0])), len(probe))
 			for i, c := range probe {
 				if view.Index(i).Int() != int(c) {
 					return

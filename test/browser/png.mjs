@@ -1,5 +1,5 @@
-// A small PNG decoder for screenshots: 8-bit RGB or RGBA, not interlaced
-// (what Chromium writes). Enough to look at pixels without an npm package.
+// A small PNG decoder for screenshots and exports: 8-bit gray, RGB or RGBA,
+// not interlaced (what Chromium and Go's image/png write). Enough to look at pixels without an npm package.
 import { inflateSync } from 'node:zlib';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -20,7 +20,7 @@ export function decodePNG(buf) {
       height = body.readUInt32BE(4);
       const depth = body[8];
       colorType = body[9];
-      if (depth !== 8 || (colorType !== 2 && colorType !== 6) || body[12] !== 0) {
+      if (depth !== 8 || (colorType !== 0 && colorType !== 2 && colorType !== 6) || body[12] !== 0) {
         throw new Error(`unsupported PNG: depth ${depth}, color type ${colorType}, interlace ${body[12]}`);
       }
     } else if (type === 'IDAT') {
@@ -31,7 +31,7 @@ export function decodePNG(buf) {
     off += 12 + len;
   }
   if (!width || !height) throw new Error('PNG without IHDR');
-  const bpp = colorType === 6 ? 4 : 3;
+  const bpp = { 0: 1, 2: 3, 6: 4 }[colorType];
   const stride = width * bpp;
   const raw = inflateSync(Buffer.concat(idat));
   if (raw.length < height * (stride + 1)) throw new Error('PNG data too short');
@@ -59,8 +59,9 @@ export function decodePNG(buf) {
   }
   if (bpp === 4) return { width, height, data: pix };
   const rgba = Buffer.alloc(width * height * 4);
-  for (let i = 0, j = 0; i < pix.length; i += 3, j += 4) {
-    rgba[j] = pix[i]; rgba[j + 1] = pix[i + 1]; rgba[j + 2] = pix[i + 2]; rgba[j + 3] = 255;
+  for (let i = 0, j = 0; i < pix.length; i += bpp, j += 4) {
+    const g = bpp === 1;
+    rgba[j] = pix[i]; rgba[j + 1] = pix[g ? i : i + 1]; rgba[j + 2] = pix[g ? i : i + 2]; rgba[j + 3] = 255;
   }
   return { width, height, data: rgba };
 }
@@ -86,4 +87,22 @@ export function colourStats(img, near = [], tolerance = 24) {
     });
   }
   return { distinct: distinct.size, near: counts };
+}
+
+// compareImages returns the mean and max absolute difference of two
+// decoded images' RGB values, in 0..255 levels.
+export function compareImages(a, b) {
+  if (a.width !== b.width || a.height !== b.height) {
+    throw new Error(`sizes differ: ${a.width}x${a.height} vs ${b.width}x${b.height}`);
+  }
+  let sum = 0, maxd = 0, n = 0;
+  for (let i = 0; i < a.data.length; i += 4) {
+    for (let c = 0; c < 3; c++) {
+      const d = Math.abs(a.data[i + c] - b.data[i + c]);
+      sum += d;
+      maxd = Math.max(maxd, d);
+      n++;
+    }
+  }
+  return { mean: sum / n, max: maxd };
 }

@@ -108,7 +108,7 @@ async function main() {
       if (m.type() === 'error' || m.type() === 'warning') console.log(`# console.${m.type()}: ${m.text()}`);
     });
 
-    await page.goto(url, { waitUntil: 'load' });
+    await page.goto(url + 'selftest.html', { waitUntil: 'load' });
     const state = await waitForSelfTest(page);
 
     await check('genplay.wasm loaded and started', () => {

@@ -101,19 +101,27 @@ def goldens(model, vocab, seed):
     """Prefill logits of a random prompt, then 64 greedy steps recomputed from scratch."""
     g = torch.Generator().manual_seed(seed)
     prompt = torch.randint(3, vocab, (PROMPT_LEN,), generator=g).tolist()
+    out, margin = greedy_goldens(model, prompt)
+    print(f"  smallest top-1/top-2 logit gap over the greedy steps: {margin:.4f}")
+    return out
+
+
+def greedy_goldens(model, prompt, n=STEPS):
+    """The prefill logits of prompt and n greedy steps, each recomputed from scratch
+    (no cache: the reference for the Go KV cache). Returns (tensors, smallest gap between
+    the top two logits over the greedy steps: how far the greedy choice is from a tie)."""
     with torch.no_grad():
         prefill = model.forward(torch.tensor(prompt))
         ids, steps, margin = list(prompt), [], float("inf")
-        for _ in range(STEPS):
+        for _ in range(n):
             last = model.forward(torch.tensor(ids))[-1]
             top = last.topk(2).values
             margin = min(margin, float(top[0] - top[1]))
             steps.append(last)
             ids.append(int(last.argmax()))
-    print(f"  smallest top-1/top-2 logit gap over the greedy steps: {margin:.4f}")
     f = lambda t: torch.as_tensor(t, dtype=torch.float64).float()
-    return {"prompt": f(prompt), "prefill_logits": f(prefill), "greedy_ids": f(ids[PROMPT_LEN:]),
-            "greedy_logits": torch.stack(steps).float()}
+    return {"prompt": f(prompt), "prefill_logits": f(prefill), "greedy_ids": f(ids[len(prompt):]),
+            "greedy_logits": torch.stack(steps).float()}, margin
 
 
 def write_llama2c(dir, model, tok):

@@ -51,7 +51,7 @@ type game struct {
 	w, h int // the screen in CSS pixels, from Layout
 }
 
-func newGame(p *progress) *game {
+func newSelfTestGame(p *progress) *game {
 	return &game{
 		prog:  p,
 		seen:  -1,

@@ -61,9 +61,10 @@ fuzz:
 		done; \
 	done
 
-## test-webgpu: the WGSL kernels against the reference, in Node with Dawn on SwiftShader
+## test-webgpu: the WGSL kernels against the reference, and each model's forward pass, in Node with Dawn on SwiftShader
 test-webgpu:
 	$(JSENV) $(GO) test -exec=$(DAWNEXEC) ./kernels/webgpu/...
+	$(JSENV) $(GO) test -exec=$(DAWNEXEC) -run WebGPU ./models/...
 
 ## test-browser: the page in headless Chromium (WebGPU on SwiftShader); screenshots in out/
 test-browser: wasm build
@@ -71,6 +72,8 @@ test-browser: wasm build
 	$(NODE) test/browser/diffusion_page.mjs
 	$(NODE) test/browser/diffusion_errors.mjs
 	$(NODE) test/browser/embed.mjs
+	$(NODE) test/browser/text_page.mjs
+	$(NODE) test/browser/profiler_page.mjs
 
 ## bench: CPU kernel benchmarks and the CLI's bench
 bench: build

@@ -72,6 +72,7 @@ def main():
         fn = lambda x, t, y=y: samplers.guided_eps(model, x, t, y, args.guidance)  # noqa: E731
         out, _ = samplers.ddim(fn, x_T[i:i + args.batch], sched, args.steps)
         outs.append(out)
+        print(f"sampled {i + y.shape[0]}/{labels.shape[0]} ({time.time() - t0:.0f}s)", flush=True)
     imgs = to_uint8(torch.cat(outs))
     secs = time.time() - t0
 

@@ -71,6 +71,7 @@ type app struct {
 	runDone   chan struct{}
 	gate      *playground.Gate
 	final     []float32
+	profiler  *profiler // the per-kernel table (profiler.go)
 
 	mu     sync.Mutex
 	frames []playground.Frame
@@ -81,6 +82,7 @@ type app struct {
 func runPlayground(embed bool) {
 	a := &app{embed: embed, cmds: make(chan command, 256), shown: -1, follow: true, phase: phaseLoading}
 	a.ui = newUI(a)
+	a.profiler = newProfiler(a.ui)
 	a.view = newView(embed)
 	go a.loop()
 	if err := ebiten.RunGame(a.view); err != nil {

@@ -7,6 +7,8 @@
 //     step drawn live, with a timeline, branching, export and share links;
 //   - "embed" (embed.html): the same canvas with a minimal control strip,
 //     driven by postMessage from the page that holds the <iframe>;
+//   - "text" (text.html): the text playground, tokens streamed with their
+//     candidates and an attention heatmap (text_*.go);
 //   - "selftest" (selftest.html): the kernel self-test of the WebGPU device.
 //
 // Work never runs inside Ebiten's Update or Draw: generation and the
@@ -29,6 +31,8 @@ func main() {
 	switch app := js.Global().Get("document").Get("body").Get("dataset").Get("app"); {
 	case app.Type() == js.TypeString && (app.String() == "diffusion" || app.String() == "embed"):
 		runPlayground(app.String() == "embed")
+	case app.Type() == js.TypeString && app.String() == "text":
+		runTextPage()
 	default:
 		runSelfTestPage()
 	}

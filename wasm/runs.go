@@ -53,9 +53,11 @@ func (a *app) start(s playground.Settings, from []playground.Frame, paused bool)
 	}
 	a.ui.setURL(s)
 
-	u, cfg, yield, label := a.unet, a.cfg, a.onCPU, a.runLabel
+	u, cfg, yield, label, backend := a.unet, a.cfg, a.onCPU, a.runLabel, a.backend
 	go func() {
+		endProfile, steps := a.profiler.begin(backend), 0
 		final, err := playground.Run(ctx, u, cfg, s, from, gate, func(f playground.Frame) {
+			steps++
 			a.addFrame(f, label)
 			if yield {
 				// The CPU path computes without returning to the browser's
@@ -63,6 +65,7 @@ func (a *app) start(s playground.Settings, from []playground.Frame, paused bool)
 				time.Sleep(20 * time.Millisecond)
 			}
 		})
+		endProfile(steps)
 		close(done)
 		a.cmds <- command{kind: "finished", run: id, err: err, final: final}
 	}()

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	register("bench", "time the CPU kernels and print a throughput table", runBench)
+	register("bench", "time the CPU kernels (a throughput table) or a default model end to end (--model)", runBench)
 }
 
 // runBench times every case of selftest.BenchCases on the CPU backend: the
@@ -22,12 +22,23 @@ func runBench(args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	threads := fs.Int("threads", 0, "goroutines per op (0: GOMAXPROCS)")
 	filter := fs.String("filter", "", "only cases whose \"op shape\" matches this regular expression")
-	samples := fs.Int("samples", 7, "timed samples per case; the median is reported")
+	samples := fs.Int("samples", 7, "timed samples per case (with --model: timed UNet steps, or prefill+decode runs); the median is reported")
+	model := fs.String("model", "", "time this model end to end instead: a manifest id or alias (fashion, fortunes) or a .gguf path")
+	prompt := fs.Int("prompt-tokens", 64, "with a text --model: prompt tokens per prefill")
+	decode := fs.Int("decode-tokens", 32, "with a text --model: tokens decoded after each prefill")
+	unfused := fs.Bool("unfused", false, "with --model: run without the fused ops (GroupNormSiLU, AddChannels)")
+	compare := fs.Bool("compare", false, "with a diffusion --model: alternate steps without and with the fused ops")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if *samples < 1 {
+		return fmt.Errorf("-samples must be at least 1, got %d", *samples)
+	}
+	if *model != "" {
+		return benchModel(*model, *threads, *samples, *prompt, *decode, *unfused, *compare)
 	}
 	re, err := regexp.Compile(*filter)
 	if err != nil {

@@ -54,6 +54,10 @@ func Cases() []Case {
 		groupNormCase(3, true, 2, 6, 5, 7),
 		groupNormCase(8, false, 1, 8, 4, 4),
 		groupNormCase(2, true, 1, 4, 9),
+		groupNormSiLUCase(3, true, 2, 6, 5, 7),
+		groupNormSiLUCase(8, false, 1, 8, 4, 4),
+		addChannelsCase(2, 3, 5, 7),
+		addChannelsCase(1, 4, 1, 1),
 
 		conv2dCase(1, 3, 7, 9, 5, 3, 1, 1, true),
 		conv2dCase(2, 4, 6, 5, 3, 1, 1, 0, false),

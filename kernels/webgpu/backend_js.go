@@ -50,6 +50,9 @@ type Backend struct {
 	dispatches int            // dispatches recorded since New
 	doomed     []*wgpu.Buffer // freed while still used by unsubmitted work
 	readback   *wgpu.Buffer
+	profiling  bool         // Profile(true): time every dispatch
+	prof       profile      // per-kernel counts, estimates and times
+	next       cost         // the next dispatch's label (see costNext)
 	dummy      *wgpu.Buffer // bound for absent optional inputs (nil gamma)
 	guardFill  []byte
 }

@@ -198,6 +198,8 @@ func (b *Backend) grid(n int) (x, y uint32) {
 // run records one dispatch of shader with bindings bufs (inputs, then the
 // output) plus a Params uniform of words; x, y, z count workgroups.
 func (b *Backend) run(shader string, words []uint32, x, y, z uint32, bufs ...*wgpu.Buffer) {
+	c := b.next // an op's label for this dispatch, used up even on failure
+	b.next = cost{}
 	if b.err != nil {
 		return
 	}
@@ -224,6 +226,7 @@ func (b *Backend) run(shader string, words []uint32, x, y, z uint32, bufs ...*wg
 	b.pass.DispatchWorkgroups(x, y, z)
 	b.dispatches++
 	b.pending++
+	b.account(c, shader, bufs)
 	if b.pending >= maxBatch {
 		b.flush()
 	}

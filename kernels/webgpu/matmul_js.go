@@ -93,6 +93,7 @@ func (b *Backend) matvec(w, a, out *tensor, rows, n, k int) {
 	defs["LANES"] = strconv.Itoa(lanes)
 	groups := (n + 256/lanes - 1) / (256 / lanes)
 	x, y := b.grid(groups)
+	b.costNext("matvec", 2*float64(rows)*float64(n)*float64(k))
 	b.run(b.variant("matvec", defs), []uint32{uint32(rows), uint32(n), uint32(k), uint32(groups)}, x, y, uint32(rows), bufs...)
 }
 
@@ -160,6 +161,7 @@ func (b *Backend) matmulTiled(ta, tb, out *tensor, transB bool, batch, m, n, k, 
 	y, z := b.grid(batch * tilesM)
 	words := make([]uint32, 16) // Params; the CONV fields stay 0
 	copy(words, []uint32{uint32(m), uint32(n), uint32(k), uint32(batch), uint32(tilesM), uint32(m * k), uint32(strideB)})
+	b.costNext("matmul", 2*float64(batch)*float64(m)*float64(n)*float64(k))
 	b.run(b.variant("matmul_tiled", defs), words, uint32(tilesN), y, z, bufs...)
 }
 
@@ -190,6 +192,7 @@ func (b *Backend) conv2dGemm(x, w, bias, out *tensor, stride, pad int) {
 	y, z := b.grid(n * tilesM)
 	words := []uint32{uint32(gm), uint32(gn), uint32(gk), uint32(n), uint32(tilesM), 0, uint32(c * h * wd), hb,
 		uint32(c), uint32(h), uint32(wd), uint32(ks), uint32(stride), uint32(pad), uint32(oh), uint32(ow)}
+	b.costNext("conv2d", 2*float64(n)*float64(gm)*float64(gn)*float64(gk))
 	b.run(b.variant("matmul_tiled", defs), words, uint32(tilesN), y, z, w.buf, x.buf, bb, out.buf)
 }
 
@@ -223,16 +226,21 @@ func (b *Backend) Attention(q, k, v kernels.Tensor, nHeads, nKVHeads int, causal
 		c = 1
 	}
 	scale := f32w(float32(1 / math.Sqrt(float64(d))))
+	// QK^T and PV: 2 multiply-adds per (query, key, dim), causal or not
+	// (the estimate ignores the masked half).
+	flops := 4 * float64(bs) * float64(nHeads) * float64(lq) * float64(lkv) * float64(d)
 	if d%4 == 0 && d <= maxTiledHeadDim {
 		qblocks := (lq + 15) / 16
 		groups := bs * nHeads * qblocks
 		x, y := b.grid(groups)
 		words := []uint32{uint32(groups), uint32(lq), uint32(lkv), uint32(nHeads), uint32(nKVHeads), uint32(qblocks), c, scale}
+		b.costNext("attention", flops)
 		b.run(b.variant("attention_tiled", wgsl.Defs{"D": strconv.Itoa(d)}), words, x, y, 1, tq.buf, tk.buf, tv.buf, out.buf)
 		return out
 	}
 	rows := bs * nHeads * lq
 	words := []uint32{uint32(rows), uint32(lq), uint32(lkv), uint32(nHeads), uint32(nKVHeads), uint32(d), c, scale}
+	b.costNext("attention", flops)
 	b.runRows("attention", rows, words, tq.buf, tk.buf, tv.buf, out.buf)
 	return out
 }
@@ -264,6 +272,7 @@ func (b *Backend) Embedding(table kernels.Tensor, ids []int32) kernels.Tensor {
 		return out
 	}
 	words := []uint32{uint32(out.n), uint32(d)}
+	b.bytesNext(8 * float64(out.n)) // the rows read (as f32, roughly) and written
 	switch tt.dt {
 	case quant.Q8_0:
 		b.run1D("embedding_q8", out.n, words, tt.buf, tt.scales, idt, out.buf)

@@ -115,6 +115,11 @@ func (b *Backend) RMSNorm(x, gamma kernels.Tensor, eps float32) kernels.Tensor {
 }
 
 func (b *Backend) GroupNorm(x, gamma, beta kernels.Tensor, groups int, eps float32) kernels.Tensor {
+	return b.groupNorm("group_norm", x, gamma, beta, groups, eps, 0)
+}
+
+// groupNorm runs group_norm.wgsl, then act on each value (0: none, 1: SiLU).
+func (b *Backend) groupNorm(kernel string, x, gamma, beta kernels.Tensor, groups int, eps float32, act uint32) kernels.Tensor {
 	t, g, be := b.f32(x, "group_norm"), b.opt(gamma, "group_norm"), b.opt(beta, "group_norm")
 	if len(t.shape) < 2 || groups <= 0 || t.shape[1]%groups != 0 {
 		panic(fmt.Sprintf("webgpu: group_norm: x %v needs [N, C, ...] with C a multiple of groups=%d", t.shape, groups))
@@ -127,7 +132,8 @@ func (b *Backend) GroupNorm(x, gamma, beta kernels.Tensor, groups int, eps float
 		s := t.n / (n * c)
 		gb, hg := b.optional(g)
 		bb, hb := b.optional(be)
-		words := []uint32{uint32(n * groups), uint32(c / groups), uint32(s), f32w(eps), hg, hb, uint32(groups)}
+		words := []uint32{uint32(n * groups), uint32(c / groups), uint32(s), f32w(eps), hg, hb, uint32(groups), act}
+		b.costNext(kernel, 0)
 		b.runRows("group_norm", n*groups, words, t.buf, gb, bb, out.buf)
 	}
 	return out

@@ -26,3 +26,15 @@ func (b *Backend) Sync() error { return ErrNoWebGPU }
 
 // Dispatches is 0 natively.
 func (b *Backend) Dispatches() int { return 0 }
+
+// Profile does nothing natively.
+func (b *Backend) Profile(on bool) {}
+
+// ProfileTiming is TimingOff natively.
+func (b *Backend) ProfileTiming() string { return TimingOff }
+
+// ProfileReset does nothing natively.
+func (b *Backend) ProfileReset() {}
+
+// ProfileReport is empty natively.
+func (b *Backend) ProfileReport() []KernelStat { return nil }

@@ -1,9 +1,10 @@
 // group_norm: x [N, C, S] (S = product of trailing dims). One workgroup per
 // (n, group): the group's cpg = C/groups channels are contiguous, cpg*S
 // values. Two passes (mean, then variance) for accuracy; gamma and beta are
-// per channel and ignored when has_gamma / has_beta are 0.
+// per channel and ignored when has_gamma / has_beta are 0. act 1 applies
+// SiLU to the result (GroupNormSiLU: one dispatch instead of two).
 
-struct Params { groups_total: u32, cpg: u32, s: u32, eps: f32, has_gamma: u32, has_beta: u32, groups: u32 }
+struct Params { groups_total: u32, cpg: u32, s: u32, eps: f32, has_gamma: u32, has_beta: u32, groups: u32, act: u32 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> gamma: array<f32>;
@@ -46,6 +47,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
         var y = (x[base + j] - mean) * inv;
         if (p.has_gamma != 0u) { y = y * gamma[c]; }
         if (p.has_beta != 0u) { y = y + beta[c]; }
+        if (p.act == 1u) { y = y / (1.0 + exp(-y)); } // as silu.wgsl
         out[base + j] = y;
     }
 }

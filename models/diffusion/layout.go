@@ -8,6 +8,15 @@ func (g *graph) reshape(x kernels.Tensor, shape ...int) kernels.Tensor {
 	return g.b.Reshape(x, shape...)
 }
 
+// addChannels adds p [B, C, 1, 1] to every position of x [B, C, H, W]:
+// one dispatch on backends with kernels.ChannelAdder, else Add of expand.
+func (g *graph) addChannels(x, p kernels.Tensor) kernels.Tensor {
+	if ca, ok := g.b.(kernels.ChannelAdder); ok {
+		return g.keep(ca.AddChannels(x, p))
+	}
+	return g.add(x, g.expand(p, x.Shape()))
+}
+
 // expand broadcasts p [B, C, 1, 1] to shape [B, C, H, W], one value per
 // batch element and channel (Add only broadcasts over leading dimensions):
 // a MatMul by a row of ones repeats each value H·W times.

@@ -148,6 +148,11 @@ func (g *graph) norm(x kernels.Tensor, n Norm) kernels.Tensor {
 	return g.keep(g.b.GroupNorm(x, n.Weight, n.Bias, g.u.Config.NormGroups, g.u.Config.NormEps))
 }
 
+// normSiLU is silu(norm(x)), one dispatch on backends that fuse them.
+func (g *graph) normSiLU(x kernels.Tensor, n Norm) kernels.Tensor {
+	return g.keep(kernels.GroupNormSiLU(g.b, x, n.Weight, n.Bias, g.u.Config.NormGroups, g.u.Config.NormEps))
+}
+
 func (g *graph) upload(name string, data []float32, shape ...int) kernels.Tensor {
 	t, err := g.b.Upload(name, shape, data)
 	if err != nil {
@@ -205,14 +210,14 @@ func (g *graph) forward(x kernels.Tensor, t []float32, y []int32) kernels.Tensor
 	if len(skips) != 0 {
 		g.fail(errors.New("diffusion: unbalanced skip connections (a bug in the weight layout)"))
 	}
-	return g.conv(g.silu(g.norm(h, w.NormOut)), w.ConvOut, 1)
+	return g.conv(g.normSiLU(h, w.NormOut), w.ConvOut, 1)
 }
 
 // resnet is ResnetBlock.forward; stemb is silu(temb).
 func (g *graph) resnet(x, stemb kernels.Tensor, r *Resnet) kernels.Tensor {
-	h := g.conv(g.silu(g.norm(x, r.Norm1)), r.Conv1, 1)
-	h = g.add(h, g.expand(g.conv(stemb, r.TimeEmbProj, 1), h.Shape()))
-	h = g.conv(g.silu(g.norm(h, r.Norm2)), r.Conv2, 1)
+	h := g.conv(g.normSiLU(x, r.Norm1), r.Conv1, 1)
+	h = g.addChannels(h, g.conv(stemb, r.TimeEmbProj, 1))
+	h = g.conv(g.normSiLU(h, r.Norm2), r.Conv2, 1)
 	if r.Shortcut != nil {
 		x = g.conv(x, *r.Shortcut, 1)
 	}

@@ -14,6 +14,14 @@ type GenerateOptions struct {
 	// Notice, when set, is told about adjustments made to the request (a
 	// prompt truncated to fit the context).
 	Notice func(msg string)
+	// Inspect, when set, is called for each generated token (EOS excluded)
+	// before its text is emitted, with the Candidates most likely tokens of
+	// that step (inspect.go).
+	Inspect    func(StepInfo)
+	Candidates int
+	// Probe, when set, records one layer and head's attention over the
+	// prompt and the generated tokens (inspect.go).
+	Probe *AttentionProbe
 }
 
 // Stop reasons of a Result.
@@ -65,9 +73,16 @@ func (m *Model) Generate(prompt string, opts GenerateOptions, emit func([]byte) 
 		}
 		ids = ids[len(ids)-keep:]
 	}
+
+	if opts.Probe != nil {
+		if err := opts.Probe.Check(m.Config); err != nil {
+			return res, err
+		}
+	}
 	res.PromptTokens = ids
 
 	cache := m.NewCache()
+	cache.SetProbe(opts.Probe)
 	defer cache.Reset()
 	last, err := m.forwardLast(ids, cache)
 	if err != nil {
@@ -85,10 +100,17 @@ func (m *Model) Generate(prompt string, opts GenerateOptions, emit func([]byte) 
 		return err
 	}
 	for {
+		var cands []Candidate
+		if opts.Inspect != nil {
+			cands = TopCandidates(last, opts.Candidates) // before Sample changes last
+		}
 		id := sampler.Sample(last, history)
 		if id == tok.EOS {
 			res.StopReason = StopEOS
 			break
+		}
+		if opts.Inspect != nil {
+			opts.Inspect(StepInfo{Index: len(res.Tokens), Token: id, Candidates: cands})
 		}
 		res.Tokens = append(res.Tokens, id)
 		history = append(history, id)

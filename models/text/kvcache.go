@@ -13,9 +13,22 @@ import "github.com/genplay/genplay/kernels"
 // buffer would need an op that writes rows at an offset and an Attention
 // that reads only the first Len keys.
 type KVCache struct {
-	b    kernels.Backend
-	k, v []kernels.Tensor // per layer; nil before the first token
-	n    int
+	b     kernels.Backend
+	k, v  []kernels.Tensor // per layer; nil before the first token
+	n     int
+	probe *AttentionProbe // see SetProbe
+}
+
+// SetProbe makes every forward pass through this cache record attention
+// probabilities into p (nil stops it).
+func (c *KVCache) SetProbe(p *AttentionProbe) { c.probe = p }
+
+// observe hands layer i's queries and whole key cache to the probe, when
+// one is set for that layer.
+func (c *KVCache) observe(i int, cfg Config, q, k kernels.Tensor) {
+	if c.probe != nil && c.probe.Layer == i {
+		c.probe.record(c.b, cfg, q, k)
+	}
 }
 
 // NewCache returns an empty cache for m.

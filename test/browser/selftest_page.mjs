@@ -1,184 +1,98 @@
 // Browser test: the real page, the real wasm, the real canvas, in Debian's
 // headless Chromium with WebGPU on SwiftShader (the CPU Vulkan it ships).
 //
-// It starts `bin/genplay serve` on a free port, opens the page, waits for the
-// kernel self-test to finish, and checks the results table, the Ebiten canvas
-// (decoding a screenshot of it) and the absence of page errors.
+// It serves web/ with `bin/genplay serve`, opens the kernel self-test page,
+// waits for the self-test to finish, and checks the results table, the Ebiten
+// canvas (decoding a screenshot of it) and the absence of page errors.
 //
 //	make wasm build && node test/browser/selftest_page.mjs
 //
 // Screenshots go to out/. Exits non-zero when a check fails; the last line is
 // "N passed, M failed".
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { check, outDir, watch, withBrowser } from './harness.mjs';
 import { decodePNG, colourStats } from './png.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const timeoutS = Number(process.env.GENPLAY_BROWSER_TIMEOUT_S || 600);
-const outDir = join(root, 'out');
 
-// The flags that give headless Chromium a WebGPU adapter on SwiftShader
-// (DESIGN.md, "Verified recipes").
-const chromiumArgs = [
-  '--headless=new',
-  '--no-sandbox',
-  '--enable-unsafe-webgpu',
-  '--use-webgpu-adapter=swiftshader',
-  '--enable-features=Vulkan',
-  '--use-vulkan=swiftshader',
-  '--use-angle=swiftshader',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-// Colours of the canvas cells (wasm/game.go).
+// Colours of the canvas cells (wasm/selftest_game.go).
 const PASS_RGB = [0x2e, 0xc2, 0x7e];
 const FAIL_RGB = [0xe0, 0x4f, 0x4f];
 const CELL_PIXELS = 7 * 7; // the smallest drawn cell
 const SWATCH_PIXELS = 20 * 20; // one legend swatch per colour, drawn at 2x
 
-let passed = 0, failed = 0;
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${name}\n     ${String(e && e.message || e).replace(/\n/g, '\n     ')}`);
-  }
-}
+async function main({ url, context }) {
+  const page = context.pages()[0] || await context.newPage();
+  const pageErrors = watch(page);
 
-// startServer runs genplay serve on a free port and resolves to its URL.
-function startServer() {
-  const proc = spawn(join(root, 'bin', 'genplay'), ['serve', '-addr', '127.0.0.1:0', '-dir', join(root, 'web')],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  const serverLog = [];
-  proc.stderr.on('data', (d) => serverLog.push(String(d)));
-  const url = new Promise((resolve, reject) => {
-    let buf = '';
-    const timer = setTimeout(() => reject(new Error('genplay serve printed no URL in 15 s')), 15000);
-    proc.stdout.on('data', (d) => {
-      buf += d;
-      const m = buf.match(/listening on (http:\/\/\S+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    proc.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`genplay serve exited (${code}): ${serverLog.join('')}`));
-    });
+  await page.goto(url + 'selftest.html', { waitUntil: 'load' });
+  const state = await waitForSelfTest(page);
+
+  await check('genplay.wasm loaded and started', () => {
+    assert.equal(state.started, true, `the Go program did not start (body data-selftest=${state.phase}, error: ${state.error})`);
+    assert.ok(state.wasmBytes > 0, 'no wasm bytes were fetched');
+    console.log(`#    genplay.wasm: ${(state.wasmBytes / 1048576).toFixed(1)} MiB`);
   });
-  return { proc, url, serverLog };
-}
 
-async function main() {
-  for (const f of ['bin/genplay', 'web/genplay.wasm', 'web/wasm_exec.js']) {
-    if (!existsSync(join(root, f))) throw new Error(`${f} is missing: run "make build wasm" first`);
-  }
-  if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: run "make deps"`);
-  mkdirSync(outDir, { recursive: true });
+  await check('a WebGPU adapter was found', () => {
+    console.log(`#    adapter: ${state.adapter || '(none)'}; backend: ${state.backend}`);
+    assert.equal(state.webgpu, true, `no WebGPU adapter (error: ${state.error || 'none'})`);
+    assert.ok(state.adapter, 'the adapter info is empty');
+  });
 
-  const server = startServer();
-  const profile = mkdtempSync(join(tmpdir(), 'genplay-chromium-'));
-  let context;
-  try {
-    const url = await server.url;
-    console.log(`# serving ${url}`);
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: chromiumPath,
-      headless: true,
-      args: chromiumArgs,
-      viewport: { width: 1280, height: 800 },
-    });
-    const page = context.pages()[0] || await context.newPage();
-    const pageErrors = [];
-    page.on('pageerror', (e) => pageErrors.push(e.stack || String(e)));
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') console.log(`# console.${m.type()}: ${m.text()}`);
-    });
+  const rows = await page.$$eval('#selftest tbody tr', (trs) =>
+    trs.map((tr) => ({ cls: tr.className, cells: [...tr.children].map((td) => td.textContent) })));
 
-    await page.goto(url + 'selftest.html', { waitUntil: 'load' });
-    const state = await waitForSelfTest(page);
+  await check('the self-test finished with a table row per case', () => {
+    assert.equal(state.phase, 'done', `the self-test did not finish (data-selftest=${state.phase}, error: ${state.error})`);
+    assert.ok(state.cases > 0, 'no self-test cases');
+    assert.equal(rows.length, state.cases, 'table rows vs cases');
+    assert.equal(state.results.length, state.cases, 'window.genplay.results vs cases');
+  });
 
-    await check('genplay.wasm loaded and started', () => {
-      assert.equal(state.started, true, `the Go program did not start (body data-selftest=${state.phase}, error: ${state.error})`);
-      assert.ok(state.wasmBytes > 0, 'no wasm bytes were fetched');
-      console.log(`#    genplay.wasm: ${(state.wasmBytes / 1048576).toFixed(1)} MiB`);
-    });
+  await check('every self-test case passes on WebGPU', () => {
+    for (const r of rows) console.log(`#    ${r.cells.filter((c, i) => i < 7 || c).join(' | ')}`); // op | shape | result | nmse | maxabs | tol | ms [| error]
+    const bad = rows.filter((r) => r.cls !== 'pass');
+    assert.ok(rows.length > 0, 'no rows');
+    assert.equal(bad.length, 0, `not passing:\n${bad.map((r) => r.cells.join(' | ')).join('\n')}`);
+  });
 
-    await check('a WebGPU adapter was found', () => {
-      console.log(`#    adapter: ${state.adapter || '(none)'}; backend: ${state.backend}`);
-      assert.equal(state.webgpu, true, `no WebGPU adapter (error: ${state.error || 'none'})`);
-      assert.ok(state.adapter, 'the adapter info is empty');
-    });
+  await check('the summary line agrees with the table', async () => {
+    const summary = await page.textContent('#summary');
+    const nPass = rows.filter((r) => r.cls === 'pass').length;
+    assert.equal(summary, `${nPass} passed, ${rows.length - nPass} failed`);
+  });
 
-    const rows = await page.$$eval('#selftest tbody tr', (trs) =>
-      trs.map((tr) => ({ cls: tr.className, cells: [...tr.children].map((td) => td.textContent) })));
+  await check('the Ebiten canvas draws the results', async () => {
+    const canvas = await page.$('canvas');
+    assert.ok(canvas, 'no <canvas> in the page');
+    const box = await canvas.boundingBox();
+    assert.ok(box && box.width >= 100 && box.height >= 100, `canvas too small: ${JSON.stringify(box)}`);
+    // Hide the HTML panel so the screenshot shows the canvas alone.
+    await page.evaluate(() => { document.getElementById('panel').style.visibility = 'hidden'; });
+    const png = await canvas.screenshot();
+    await page.evaluate(() => { document.getElementById('panel').style.visibility = ''; });
+    writeFileSync(join(outDir, 'browser-canvas.png'), png);
+    const img = decodePNG(png);
+    const stats = colourStats(img, [PASS_RGB, FAIL_RGB]);
+    const nPass = state.results.filter((r) => r.pass).length;
+    const nFail = state.results.length - nPass;
+    console.log(`#    canvas ${img.width}x${img.height}: ${stats.distinct} colours, ` +
+      `${stats.near[0]} pass-green and ${stats.near[1]} fail-red pixels (out/browser-canvas.png)`);
+    assert.ok(stats.distinct >= 8, `the canvas is nearly blank: ${stats.distinct} distinct colours`);
+    assert.ok(stats.near[0] >= SWATCH_PIXELS + nPass * CELL_PIXELS, `${nPass} passed cases but only ${stats.near[0]} green pixels`);
+    assert.ok(stats.near[1] >= SWATCH_PIXELS + nFail * CELL_PIXELS, `${nFail} failed cases but only ${stats.near[1]} red pixels`);
+    if (nFail === 0) assert.equal(stats.near[1], SWATCH_PIXELS, 'red pixels beyond the legend although every case passed');
+  });
 
-    await check('the self-test finished with a table row per case', () => {
-      assert.equal(state.phase, 'done', `the self-test did not finish (data-selftest=${state.phase}, error: ${state.error})`);
-      assert.ok(state.cases > 0, 'no self-test cases');
-      assert.equal(rows.length, state.cases, 'table rows vs cases');
-      assert.equal(state.results.length, state.cases, 'window.genplay.results vs cases');
-    });
+  await page.screenshot({ path: join(outDir, 'browser-page.png') });
 
-    await check('every self-test case passes on WebGPU', () => {
-      for (const r of rows) console.log(`#    ${r.cells.filter((c, i) => i < 7 || c).join(' | ')}`); // op | shape | result | nmse | maxabs | tol | ms [| error]
-      const bad = rows.filter((r) => r.cls !== 'pass');
-      assert.ok(rows.length > 0, 'no rows');
-      assert.equal(bad.length, 0, `not passing:\n${bad.map((r) => r.cells.join(' | ')).join('\n')}`);
-    });
-
-    await check('the summary line agrees with the table', async () => {
-      const summary = await page.textContent('#summary');
-      const nPass = rows.filter((r) => r.cls === 'pass').length;
-      assert.equal(summary, `${nPass} passed, ${rows.length - nPass} failed`);
-    });
-
-    await check('the Ebiten canvas draws the results', async () => {
-      const canvas = await page.$('canvas');
-      assert.ok(canvas, 'no <canvas> in the page');
-      const box = await canvas.boundingBox();
-      assert.ok(box && box.width >= 100 && box.height >= 100, `canvas too small: ${JSON.stringify(box)}`);
-      // Hide the HTML panel so the screenshot shows the canvas alone.
-      await page.evaluate(() => { document.getElementById('panel').style.visibility = 'hidden'; });
-      const png = await canvas.screenshot();
-      await page.evaluate(() => { document.getElementById('panel').style.visibility = ''; });
-      writeFileSync(join(outDir, 'browser-canvas.png'), png);
-      const img = decodePNG(png);
-      const stats = colourStats(img, [PASS_RGB, FAIL_RGB]);
-      const nPass = state.results.filter((r) => r.pass).length;
-      const nFail = state.results.length - nPass;
-      console.log(`#    canvas ${img.width}x${img.height}: ${stats.distinct} colours, ` +
-        `${stats.near[0]} pass-green and ${stats.near[1]} fail-red pixels (out/browser-canvas.png)`);
-      assert.ok(stats.distinct >= 8, `the canvas is nearly blank: ${stats.distinct} distinct colours`);
-      assert.ok(stats.near[0] >= SWATCH_PIXELS + nPass * CELL_PIXELS, `${nPass} passed cases but only ${stats.near[0]} green pixels`);
-      assert.ok(stats.near[1] >= SWATCH_PIXELS + nFail * CELL_PIXELS, `${nFail} failed cases but only ${stats.near[1]} red pixels`);
-      if (nFail === 0) assert.equal(stats.near[1], SWATCH_PIXELS, 'red pixels beyond the legend although every case passed');
-    });
-
-    await page.screenshot({ path: join(outDir, 'browser-page.png') });
-
-    await check('no uncaught page errors', () => {
-      assert.equal(pageErrors.length, 0, pageErrors.join('\n'));
-      assert.ok(!state.error, `window.genplay.error: ${state.error}`);
-    });
-  } finally {
-    if (context) await context.close().catch(() => {});
-    server.proc.kill();
-    rmSync(profile, { recursive: true, force: true });
-  }
+  await check('no uncaught page errors', () => {
+    assert.equal(pageErrors.length, 0, pageErrors.join('\n'));
+    assert.ok(!state.error, `window.genplay.error: ${state.error}`);
+  });
 }
 
 // waitForSelfTest polls the page until the self-test is done (or the page
@@ -215,11 +129,4 @@ async function waitForSelfTest(page) {
   }
 }
 
-try {
-  await main();
-} catch (e) {
-  failed++;
-  console.log(`FAIL browser test setup\n     ${e && e.stack || e}`);
-}
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed > 0 ? 1 : 0);
+await withBrowser(main);

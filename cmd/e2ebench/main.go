@@ -1,0 +1,153 @@
+//go:build js
+
+// Command e2ebench times the default models end to end on the WebGPU
+// backend (bench/e2e, the same runs as `genplay bench --model` on the CPU)
+// and counts dispatches per UNet step and per token. It is a GOOS=js program
+// run in Node with Dawn, from the repository root (it reads weights/):
+//
+//	GOOS=js GOARCH=wasm go build -o bin/e2ebench.wasm ./cmd/e2ebench
+//	scripts/dawn-exec bin/e2ebench.wasm -model fashion -samples 3
+//	scripts/dawn-exec bin/e2ebench.wasm -model fortunes
+//	scripts/dawn-exec bin/e2ebench.wasm -model fashion -compare   # fused ops' effect
+//
+// -profile adds a per-kernel table of one more step (or prefill and
+// decode run) with every dispatch timed on its own (webgpu Profile), run
+// after the timed runs so that it does not slow them.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/genplay/genplay/bench/e2e"
+	"github.com/genplay/genplay/kernels"
+	"github.com/genplay/genplay/kernels/webgpu"
+	"github.com/genplay/genplay/models/diffusion"
+	"github.com/genplay/genplay/models/text"
+	"github.com/genplay/genplay/weights"
+)
+
+func main() {
+	model := flag.String("model", "fashion", "a manifest id or alias: fashion, fortunes, ...")
+	dir := flag.String("weights", "weights", "folder holding the manifest's model files")
+	samples := flag.Int("samples", 3, "timed UNet steps, or prefill+decode runs (the median is reported)")
+	prompt := flag.Int("prompt-tokens", 64, "text models: prompt tokens per prefill")
+	decode := flag.Int("decode-tokens", 32, "text models: tokens decoded after each prefill")
+	unfused := flag.Bool("unfused", false, "run without the fused ops (GroupNormSiLU, AddChannels)")
+	compare := flag.Bool("compare", false, "diffusion models: alternate steps without and with the fused ops")
+	profile := flag.Bool("profile", false, "also print a per-kernel table of one more run, every dispatch timed")
+	flag.Parse()
+	if err := run(*model, *dir, *samples, *prompt, *decode, *unfused, *compare, *profile); err != nil {
+		fmt.Fprintln(os.Stderr, "e2ebench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(model, dir string, samples, promptTokens, decodeTokens int, unfused, compare, profile bool) error {
+	e, err := weights.LookupModel(model)
+	if err != nil {
+		return err
+	}
+	f, err := weights.OpenFile(filepath.Join(dir, e.File))
+	if err != nil {
+		return err
+	}
+	b, err := webgpu.New()
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	var mb kernels.Backend = b // what the model runs on
+	note := ""
+	if unfused {
+		mb, note = e2e.Unfused(b), ", fused ops off"
+	}
+	fmt.Printf("backend: %s%s\nmodel: %s\n", b.Name(), note, e.ID)
+	switch {
+	case e.Arch == diffusion.Arch:
+		u, err := diffusion.Load(mb, f)
+		if err != nil {
+			return err
+		}
+		if compare {
+			before, err := diffusion.Load(e2e.Unfused(b), f)
+			if err != nil {
+				return err
+			}
+			rs, err := e2e.CompareUNetSteps([]*diffusion.UNet{before, u}, samples, b.Dispatches)
+			if err != nil {
+				return err
+			}
+			printUNet("unfused ", rs[0])
+			printUNet("fused   ", rs[1])
+			fmt.Printf("fused/unfused time: %.2f (median), %.2f (fastest); steps alternated\n",
+				rs[1].Median/rs[0].Median, rs[1].Fastest/rs[0].Fastest)
+			before.Close()
+		} else {
+			r, err := e2e.UNetSteps(u, samples, b.Dispatches)
+			if err != nil {
+				return err
+			}
+			printUNet("", r)
+		}
+		if profile {
+			b.ProfileReset()
+			b.Profile(true)
+			_, err := e2e.UNetSteps(u, 1, nil) // a warm-up step and a step: divide by 2
+			b.Profile(false)
+			if err != nil {
+				return err
+			}
+			printProfile(b, "two UNet steps")
+		}
+	case slices.Contains(text.Architectures, e.Arch):
+		m, err := text.Load(mb, f)
+		if err != nil {
+			return err
+		}
+		r, err := e2e.TextSpeed(m, promptTokens, decodeTokens, samples, b.Dispatches)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("prefill %d tokens: median %.1f ms = %.1f tokens/s; %d dispatches\n", r.PromptTokens, r.PrefillMs, r.PrefillTokS, r.PrefillDispatches)
+		fmt.Printf("decode %d tokens: median %.1f ms = %.1f tokens/s (%.2f ms/token); %d dispatches per token\n",
+			r.DecodeTokens, r.DecodeMs, r.DecodeTokS, r.DecodeMs/float64(r.DecodeTokens), r.TokenDispatches)
+		if profile {
+			b.ProfileReset()
+			b.Profile(true)
+			_, err := e2e.TextSpeed(m, promptTokens, decodeTokens, 1, nil)
+			b.Profile(false)
+			if err != nil {
+				return err
+			}
+			printProfile(b, fmt.Sprintf("two prefills of %d tokens and %d decoded tokens", promptTokens, 2*decodeTokens))
+		}
+	default:
+		return fmt.Errorf("model %s: architecture %q has no end-to-end benchmark", e.ID, e.Arch)
+	}
+	return b.Err()
+}
+
+func printUNet(label string, r e2e.UNetResult) {
+	fmt.Printf("%sUNet step (batch %d): median %.1f ms, fastest %.1f ms over %d steps after a warm-up; %d dispatches per step\n",
+		label, r.Batch, r.Median, r.Fastest, len(r.Steps), r.Dispatches)
+}
+
+func printProfile(b *webgpu.Backend, what string) {
+	r := b.ProfileReport()
+	fmt.Printf("\nper kernel, %s (%d dispatches; timing: %s):\n", what, webgpu.TotalDispatches(r), webgpu.TimingPerQueue)
+	fmt.Printf("%-16s %10s %10s %10s %10s\n", "kernel", "dispatches", "ms", "GFLOP/s", "GB/s")
+	for _, s := range r {
+		fmt.Printf("%-16s %10d %10.1f %10s %10s\n", s.Kernel, s.Dispatches, s.Ms, rate(s.GFLOPs()), rate(s.GBs()))
+	}
+}
+
+func rate(v float64) string {
+	if v == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.3f", v)
+}

@@ -1,0 +1,53 @@
+package kernels
+
+import (
+	"fmt"
+	"slices"
+)
+
+// GroupNormSiLU applies SiLU to GroupNorm's fresh output in place: no
+// second tensor, and the values are still in cache for the large groups of
+// the small UNet (the same expression as SiLU, so the same rounding).
+func (c *cpu) GroupNormSiLU(x, gamma, beta Tensor, groups int, eps float32) Tensor {
+	out := c.GroupNorm(x, gamma, beta, groups, eps).(*cpuTensor)
+	out.name = "GroupNormSiLU"
+	c.parallel(len(out.f32), 20, func(lo, hi int) {
+		o := out.f32[lo:hi]
+		for i, v := range o {
+			o[i] = v / (1 + exp32(-v))
+		}
+	})
+	return out
+}
+
+var _ GroupNormSiLUer = (*cpu)(nil)
+
+func (c *cpu) AddChannels(x, p Tensor) Tensor {
+	xt, pt := c.input("AddChannels", x), c.input("AddChannels", p)
+	rows := channelRows("AddChannels", xt.shape, len(pt.f32))
+	out := output("AddChannels", slices.Clone(xt.shape))
+	if rows == 0 {
+		return out
+	}
+	inner := len(xt.f32) / rows
+	c.parallel(rows, inner, func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			v, o, in := pt.f32[r], out.f32[r*inner:][:inner], xt.f32[r*inner:][:inner]
+			for j := range o {
+				o[j] = in[j] + v
+			}
+		}
+	})
+	return out
+}
+
+// channelRows checks AddChannels' shapes and returns N·C, the number of
+// values p must have.
+func channelRows(op string, shape []int, np int) int {
+	if len(shape) < 2 || shape[0]*shape[1] != np {
+		panic(fmt.Sprintf("kernels: %s: x %v needs [N, C, ...] and p N·C values, p has %d", op, shape, np))
+	}
+	return np
+}
+
+var _ ChannelAdder = (*cpu)(nil)

@@ -1,0 +1,31 @@
+package selftest_test
+
+import (
+	"testing"
+
+	"github.com/genplay/genplay/kernels"
+	"github.com/genplay/genplay/kernels/selftest"
+)
+
+// TestFusedFallbacks runs the fused-op cases on a backend that hides the
+// optional fused ops, so they take the unfused paths, and on one with them.
+func TestFusedFallbacks(t *testing.T) {
+	for name, b := range map[string]kernels.Backend{
+		"fused":   kernels.NewCPU(1),
+		"unfused": struct{ kernels.Backend }{kernels.NewCPU(1)},
+	} {
+		n := 0
+		for _, c := range selftest.Cases() {
+			if c.Op != "GroupNormSiLU" && c.Op != "AddChannels" {
+				continue
+			}
+			n++
+			if r := selftest.Run(b, c); !r.Pass {
+				t.Errorf("%s: %s", name, r)
+			}
+		}
+		if n < 4 {
+			t.Errorf("%s: %d fused-op cases, want at least 4", name, n)
+		}
+	}
+}

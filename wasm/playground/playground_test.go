@@ -24,7 +24,7 @@ func loadModel(t *testing.T) *diffusion.UNet {
 	t.Helper()
 	f, err := weights.OpenFile(testModel)
 	if err != nil {
-		t.Skipf("test model: %v", err)
+		t.Fatalf("test model (committed under models/diffusion/testdata): %v", err)
 	}
 	u, err := diffusion.Load(kernels.NewCPU(1), f)
 	if err != nil {

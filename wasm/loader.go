@@ -25,9 +25,9 @@ const fixWeights = "Fix: run 'make wasm' (it copies weights/manifest.json and th
 	"then reload. A corrupt cached copy is deleted automatically; reloading downloads it again. " +
 	"If the file in weights/ itself is damaged, restore it with 'git checkout -- weights/'."
 
-// fetchManifest reads models/manifest.json from the server and returns its
-// diffusion models.
-func fetchManifest() ([]weights.ModelEntry, error) {
+// fetchManifest reads models/manifest.json from the server and returns the
+// models of one kind ("diffusion" or "text").
+func fetchManifest(kind string) ([]weights.ModelEntry, error) {
 	resp, err := await(js.Global().Call("fetch", modelsDir+"manifest.json"))
 	if err != nil {
 		return nil, fmt.Errorf("fetching %smanifest.json: %v", modelsDir, err)
@@ -47,12 +47,12 @@ func fetchManifest() ([]weights.ModelEntry, error) {
 	}
 	var out []weights.ModelEntry
 	for _, e := range m.Models {
-		if e.Kind == "diffusion" || e.Arch == diffusion.Arch {
+		if e.Kind == kind {
 			out = append(out, e)
 		}
 	}
 	if len(out) == 0 {
-		return nil, errors.New("the manifest lists no diffusion model")
+		return nil, fmt.Errorf("the manifest lists no %s model", kind)
 	}
 	return out, nil
 }
@@ -112,7 +112,7 @@ func cpuBackend() kernels.Backend { return kernels.NewCPU(1) }
 // the model to it.
 func (a *app) load() error {
 	a.setPhase(phaseLoading)
-	models, err := fetchManifest()
+	models, err := fetchManifest("diffusion")
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
@@ -113,7 +112,7 @@ func (a *textApp) loop() {
 // boot picks the backend and loads the link's (or the first) text model.
 func (a *textApp) boot() error {
 	a.setPhase(phaseLoading)
-	models, err := fetchTextModels()
+	models, err := fetchManifest("text")
 	if err != nil {
 		return err
 	}
@@ -138,37 +137,6 @@ func (a *textApp) boot() error {
 		e, a.settings.Model = models[0], ""
 	}
 	return a.loadEntry(e)
-}
-
-// fetchTextModels reads models/manifest.json and returns its text models.
-func fetchTextModels() ([]weights.ModelEntry, error) {
-	resp, err := await(js.Global().Call("fetch", modelsDir+"manifest.json"))
-	if err != nil {
-		return nil, fmt.Errorf("fetching %smanifest.json: %v", modelsDir, err)
-	}
-	if !resp.Get("ok").Bool() {
-		return nil, fmt.Errorf("%smanifest.json: HTTP %d", modelsDir, resp.Get("status").Int())
-	}
-	body, err := await(resp.Call("text"))
-	if err != nil {
-		return nil, fmt.Errorf("reading %smanifest.json: %v", modelsDir, err)
-	}
-	var m struct {
-		Models []weights.ModelEntry `json:"models"`
-	}
-	if err := json.Unmarshal([]byte(body.String()), &m); err != nil {
-		return nil, fmt.Errorf("%smanifest.json: %v", modelsDir, err)
-	}
-	var out []weights.ModelEntry
-	for _, e := range m.Models {
-		if e.Kind == "text" {
-			out = append(out, e)
-		}
-	}
-	if len(out) == 0 {
-		return nil, errors.New("the manifest lists no text model")
-	}
-	return out, nil
 }
 
 // loadEntry downloads (or takes from the cache) a manifest model and loads it.

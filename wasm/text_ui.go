@@ -20,43 +20,16 @@ import (
 // streamed continuation), steps ([{id, text, cands: [{id, text, p}]}] per
 // generated token), ttftMs, tokPerS, attention {layer, head, n}.
 type textUI struct {
-	app   *textApp
-	doc   js.Value
-	state js.Value
-	out   []byte // the streamed continuation
-	funcs []js.Func
+	dom
+	app *textApp
+	out []byte // the streamed continuation
 }
 
 func newTextUI(a *textApp) *textUI {
-	g := js.Global()
-	u := &textUI{app: a, doc: g.Get("document")}
-	u.state = g.Get("genplay")
-	if u.state.Type() != js.TypeObject {
-		u.state = g.Get("Object").New()
-		g.Set("genplay", u.state)
-	}
-	u.state.Set("steps", g.Get("Array").New())
+	u := &textUI{dom: newDOM(), app: a}
+	u.state.Set("steps", js.Global().Get("Array").New())
 	u.bind()
 	return u
-}
-
-func (u *textUI) el(id string) js.Value { return u.doc.Call("getElementById", id) }
-
-func (u *textUI) on(id, event string, fn func(ev js.Value)) {
-	el := u.el(id)
-	if el.IsNull() {
-		return
-	}
-	u.listen(el, event, fn)
-}
-
-func (u *textUI) listen(target js.Value, event string, fn func(ev js.Value)) {
-	f := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		fn(arg0(args))
-		return nil
-	})
-	u.funcs = append(u.funcs, f)
-	target.Call("addEventListener", event, f)
 }
 
 func (u *textUI) bind() {
@@ -102,14 +75,7 @@ func (u *textUI) receive(ev js.Value) {
 	c := textCmd{kind: d.Get("type").String()}
 	switch c.kind {
 	case "generate", "set":
-		if s := d.Get("settings"); s.Type() == js.TypeObject {
-			c.fields = url.Values{}
-			keys := js.Global().Get("Object").Call("keys", s)
-			for i := 0; i < keys.Length(); i++ {
-				k := keys.Index(i).String()
-				c.fields.Set(k, js.Global().Get("String").Invoke(s.Get(k)).String())
-			}
-		}
+		c.fields = messageSettings(d)
 		if c.kind == "set" && c.fields == nil {
 			return
 		}

@@ -22,10 +22,8 @@ import (
 // step, total, msPerStep, frames (recorded), shown (step on the canvas),
 // settings (the share-link query), message (the last refusal), error.
 type ui struct {
-	app   *app
-	doc   js.Value
-	state js.Value
-	funcs []js.Func // kept for the page's lifetime
+	dom
+	app *app
 }
 
 // settingKeys are the form fields read for "generate".
@@ -33,36 +31,10 @@ var settingKeys = []string{playground.KeyModel, playground.KeyClass, playground.
 	playground.KeySteps, playground.KeySampler, playground.KeyGuidance}
 
 func newUI(a *app) *ui {
-	g := js.Global()
-	u := &ui{app: a, doc: g.Get("document")}
-	u.state = g.Get("genplay")
-	if u.state.Type() != js.TypeObject {
-		u.state = g.Get("Object").New()
-		g.Set("genplay", u.state)
-	}
+	u := &ui{dom: newDOM(), app: a}
 	u.state.Set("embed", a.embed)
 	u.bind()
 	return u
-}
-
-func (u *ui) el(id string) js.Value { return u.doc.Call("getElementById", id) }
-
-// on adds a listener to the element id (when present).
-func (u *ui) on(id, event string, fn func(ev js.Value)) {
-	el := u.el(id)
-	if el.IsNull() {
-		return
-	}
-	u.listen(el, event, fn)
-}
-
-func (u *ui) listen(target js.Value, event string, fn func(ev js.Value)) {
-	f := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		fn(arg0(args))
-		return nil
-	})
-	u.funcs = append(u.funcs, f)
-	target.Call("addEventListener", event, f)
 }
 
 func (u *ui) bind() {
@@ -159,14 +131,7 @@ func (u *ui) receive(ev js.Value) {
 	c := command{kind: d.Get("type").String()}
 	switch c.kind {
 	case "generate", "set":
-		if s := d.Get("settings"); s.Type() == js.TypeObject {
-			c.fields = url.Values{}
-			keys := js.Global().Get("Object").Call("keys", s)
-			for i := 0; i < keys.Length(); i++ {
-				k := keys.Index(i).String()
-				c.fields.Set(k, js.Global().Get("String").Invoke(s.Get(k)).String())
-			}
-		}
+		c.fields = messageSettings(d)
 		if c.kind == "set" && c.fields == nil {
 			return
 		}

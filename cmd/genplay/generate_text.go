@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/genplay/genplay/kernels"
 	"github.com/genplay/genplay/models/text"
@@ -94,12 +95,18 @@ func runText(path string, args []string) error {
 		Sampler:   s,
 		Notice:    func(msg string) { fmt.Fprintf(os.Stderr, "genplay generate: %s\n", msg) },
 	}
-	_, err = m.Generate(prompt, opts, func(b []byte) error {
+	start := time.Now()
+	res, err := m.Generate(prompt, opts, func(b []byte) error {
 		if _, err := out.Write(b); err != nil {
 			return err
 		}
 		return out.Flush() // stream token by token
 	})
 	out.WriteString("\n")
+	if err == nil {
+		// On stderr, so stdout stays exactly the text.
+		fmt.Fprintf(os.Stderr, "genplay generate: %d prompt + %d generated tokens, stopped by %s, %.1f tokens/s\n",
+			len(res.PromptTokens), len(res.Tokens), res.StopReason, float64(len(res.Tokens))/time.Since(start).Seconds())
+	}
 	return err
 }

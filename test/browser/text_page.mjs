@@ -14,8 +14,11 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { withBrowser, check, watch, waitFor, state, outDir, root } from './harness.mjs';
 
-// A prompt after which the default model writes more than a few tokens.
-const prompt = 'A friend';
+// A prompt and seed after which the default model writes its 32 tokens
+// without reaching end-of-text (`genplay generate` says "stopped by length"),
+// so the runs below compare whole 32- and 8-token continuations.
+const prompt = 'Q: What';
+const seed = 3;
 
 // cli returns what `genplay generate` prints after the prompt.
 function cli(args) {
@@ -33,15 +36,15 @@ await withBrowser(async ({ url, context }) => {
   const q = (o) => new URLSearchParams(o).toString();
 
   await check('32 tokens with a fixed seed equal the CLI (CPU path)', async () => {
-    const want = cli(['--model', 'fortunes', '--prompt', prompt, '--seed', '1', '-n', '32']);
+    const want = cli(['--model', 'fortunes', '--prompt', prompt, '--seed', String(seed), '-n', '32']);
     const t0 = Date.now();
-    await page.goto(`${url}text.html?${q({ model: 'fortunes', prompt, seed: 1, n: 32, backend: 'cpu', autoplay: 1 })}`);
+    await page.goto(`${url}text.html?${q({ model: 'fortunes', prompt, seed, n: 32, backend: 'cpu', autoplay: 1 })}`);
     await waitFor(page, finished, null, { what: 'the run to finish', timeoutS: 300 });
     const st = await state(page);
     console.log(`# CPU path: ${st.steps.length} tokens in ${((Date.now() - t0) / 1000).toFixed(1)} s (page load included)`);
     assert.equal(st.phase, 'done', `phase ${st.phase}: ${st.message || st.error}`);
     assert.equal(st.text, want);
-    assert.ok(st.steps.length >= 1 && st.steps.length <= 32);
+    assert.equal(st.steps.length, 32, 'the run should generate all 32 tokens');
     assert.equal(typeof st.ttftMs, 'number');
     assert.match(await page.locator('#stats').textContent(), /first token after \d+ ms/);
   });
@@ -95,14 +98,15 @@ await withBrowser(async ({ url, context }) => {
 
   await check('the WebGPU path generates the CLI\'s text', async () => {
     const n = 8;
-    const want = cli(['--model', 'fortunes', '--prompt', prompt, '--seed', '1', '-n', String(n)]);
+    const want = cli(['--model', 'fortunes', '--prompt', prompt, '--seed', String(seed), '-n', String(n)]);
     const t0 = Date.now();
-    await page.goto(`${url}text.html?${q({ model: 'fortunes', prompt, seed: 1, n, autoplay: 1 })}`);
+    await page.goto(`${url}text.html?${q({ model: 'fortunes', prompt, seed, n, autoplay: 1 })}`);
     await waitFor(page, finished, null, { what: 'the WebGPU run', timeoutS: 300 });
     const st = await state(page);
     console.log(`# ${st.backend}: ${st.steps.length} tokens in ${((Date.now() - t0) / 1000).toFixed(1)} s (page load included)`);
     assert.match(st.backend, /webgpu/);
     assert.equal(st.phase, 'done', st.message || st.error);
+    assert.equal(st.steps.length, n, `the run should generate all ${n} tokens`);
     assert.equal(st.text, want);
   });
 

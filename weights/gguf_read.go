@@ -15,7 +15,7 @@ var ggufMagic = []byte("GGUF")
 
 // decodeGGUF parses a whole GGUF stream: header, metadata, tensor infos,
 // then the tensor data in offset order.
-func decodeGGUF(r io.Reader, size int64) (*File, error) {
+func decodeGGUF(r io.Reader, size int64, headerOnly bool) (*File, error) {
 	d := &decoder{format: "gguf", r: r, size: size}
 	var magic [4]byte
 	if err := d.full(magic[:], "magic"); err != nil {
@@ -90,6 +90,9 @@ func decodeGGUF(r io.Reader, size int64) (*File, error) {
 		seen[t.Name] = true
 		f.Tensors = append(f.Tensors, t)
 		offsets = append(offsets, off)
+	}
+	if headerOnly {
+		return f, nil
 	}
 	if err := d.skip(pad(d.pos, int64(align)), "padding before tensor data"); err != nil {
 		if len(f.Tensors) == 0 {

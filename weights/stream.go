@@ -29,9 +29,10 @@ const progressEvery = 1 << 20
 type Option func(*readConfig)
 
 type readConfig struct {
-	progress func(done, total int64)
-	total    int64
-	sha256   string
+	progress   func(done, total int64)
+	total      int64
+	sha256     string
+	headerOnly bool
 }
 
 // WithProgress calls fn as the input is consumed, with the bytes read so
@@ -53,6 +54,13 @@ func WithSize(n int64) Option {
 // whole input is then consumed, including anything after the GGUF data.
 func WithSHA256(hexDigest string) Option {
 	return func(c *readConfig) { c.sha256 = strings.ToLower(strings.TrimSpace(hexDigest)) }
+}
+
+// WithHeaderOnly stops after the header: the metadata and every tensor's
+// name, shape and dtype, with Data left nil (as image.DecodeConfig reads only
+// what it needs). Use it to pick the model code before loading a file.
+func WithHeaderOnly() Option {
+	return func(c *readConfig) { c.headerOnly = true }
 }
 
 // ChecksumError reports an input whose SHA-256 differs from the expected one.
@@ -87,7 +95,7 @@ func Read(r io.Reader, opts ...Option) (*File, error) {
 		src.hash = sha256.New()
 	}
 	br := bufio.NewReaderSize(src, 64<<10)
-	f, err := decodeStream(br, cfg.total)
+	f, err := decodeStream(br, cfg.total, cfg.headerOnly)
 	if cfg.sha256 != "" {
 		// Hash everything, even after a parse error: a mismatch explains a
 		// corrupt download better than the parse error it caused.
@@ -110,7 +118,7 @@ func Read(r io.Reader, opts ...Option) (*File, error) {
 }
 
 // decodeStream parses plain or zstd-wrapped GGUF from br.
-func decodeStream(br *bufio.Reader, total int64) (*File, error) {
+func decodeStream(br *bufio.Reader, total int64, headerOnly bool) (*File, error) {
 	head, err := br.Peek(4)
 	if err != nil && len(head) == 0 {
 		if errors.Is(err, io.EOF) {
@@ -119,7 +127,7 @@ func decodeStream(br *bufio.Reader, total int64) (*File, error) {
 		return nil, fmt.Errorf("gguf: %w", err)
 	}
 	if !bytes.Equal(head, zstdMagic) {
-		return decodeGGUF(br, total)
+		return decodeGGUF(br, total, headerOnly)
 	}
 	dec, err := zstd.NewReader(br,
 		zstd.WithDecoderConcurrency(1),
@@ -130,7 +138,7 @@ func decodeStream(br *bufio.Reader, total int64) (*File, error) {
 		return nil, fmt.Errorf("zstd: %w", err)
 	}
 	defer dec.Close()
-	f, err := decodeGGUF(dec, -1)
+	f, err := decodeGGUF(dec, -1, headerOnly)
 	if err != nil {
 		return nil, fmt.Errorf("%w (in a zstd stream)", err)
 	}

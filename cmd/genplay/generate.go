@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"flag"
@@ -14,8 +11,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-
-	"github.com/klauspost/compress/zstd"
 
 	"github.com/genplay/genplay/weights"
 )
@@ -212,134 +207,15 @@ func checkManifestFile(path string, e weights.ModelEntry) error {
 }
 
 // readArchitecture reads general.architecture from a GGUF header without
-// loading the tensors (a text model can be gigabytes). It walks the metadata
-// key-value pairs in order and stops at the key.
+// loading the tensors (a text model can be gigabytes).
 func readArchitecture(path string) (string, error) {
-	fh, err := os.Open(path)
+	f, err := weights.OpenFile(path, weights.WithHeaderOnly())
 	if err != nil {
 		return "", err
 	}
-	defer fh.Close()
-	br := bufio.NewReader(fh)
-	var r io.Reader = br
-	if head, _ := br.Peek(4); bytes.Equal(head, []byte{0x28, 0xb5, 0x2f, 0xfd}) {
-		dec, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(128<<20))
-		if err != nil {
-			return "", fmt.Errorf("zstd: %w", err)
-		}
-		defer dec.Close()
-		r = dec
+	arch := f.Architecture()
+	if arch == "" {
+		return "", errors.New("no general.architecture in the GGUF metadata")
 	}
-	h := headerReader{r: r}
-	var magic [4]byte
-	h.read(magic[:])
-	if h.err == nil && string(magic[:]) != "GGUF" {
-		return "", fmt.Errorf("not a GGUF file (magic %q)", magic[:])
-	}
-	if v := h.u32(); h.err == nil && v != 2 && v != 3 {
-		return "", fmt.Errorf("unsupported GGUF version %d", v)
-	}
-	h.u64() // tensor count
-	nKV := h.u64()
-	for i := uint64(0); i < nKV && h.err == nil; i++ {
-		key := h.str()
-		typ := h.u32()
-		if key == weights.KeyArchitecture && typ == uint32(weights.TypeString) {
-			arch := h.str()
-			if h.err == nil {
-				return arch, nil
-			}
-			break
-		}
-		h.skipValue(typ, 0)
-	}
-	if h.err != nil {
-		return "", fmt.Errorf("reading the GGUF header: %w", h.err)
-	}
-	return "", errors.New("no general.architecture in the GGUF metadata")
-}
-
-// headerReader reads little-endian GGUF header fields, remembering the
-// first error so the walk above stays linear.
-type headerReader struct {
-	r   io.Reader
-	err error
-	buf [8]byte
-}
-
-func (h *headerReader) read(p []byte) {
-	if h.err == nil {
-		_, h.err = io.ReadFull(h.r, p)
-	}
-}
-
-func (h *headerReader) u32() uint32 {
-	h.read(h.buf[:4])
-	return binary.LittleEndian.Uint32(h.buf[:4])
-}
-
-func (h *headerReader) u64() uint64 {
-	h.read(h.buf[:8])
-	return binary.LittleEndian.Uint64(h.buf[:8])
-}
-
-func (h *headerReader) skip(n uint64) {
-	if h.err != nil {
-		return
-	}
-	var m int64
-	m, h.err = io.CopyN(io.Discard, h.r, int64(n))
-	if h.err == nil && uint64(m) != n {
-		h.err = io.ErrUnexpectedEOF
-	}
-}
-
-func (h *headerReader) str() string {
-	n := h.u64()
-	if h.err != nil {
-		return ""
-	}
-	if n > 1<<20 {
-		h.err = fmt.Errorf("metadata string of %d bytes", n)
-		return ""
-	}
-	p := make([]byte, n)
-	h.read(p)
-	return string(p)
-}
-
-// scalarSize is the byte size of each fixed-size GGUF value type.
-var scalarSize = map[uint32]uint64{0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8}
-
-func (h *headerReader) skipValue(typ uint32, depth int) {
-	if h.err != nil {
-		return
-	}
-	if n, ok := scalarSize[typ]; ok {
-		h.skip(n)
-		return
-	}
-	switch typ {
-	case uint32(weights.TypeString):
-		h.skip(h.u64())
-	case uint32(weights.TypeArray):
-		if depth > 2 {
-			h.err = errors.New("metadata arrays nested too deep")
-			return
-		}
-		et, n := h.u32(), h.u64()
-		if size, ok := scalarSize[et]; ok {
-			if n > 1<<40/size {
-				h.err = fmt.Errorf("metadata array of %d elements", n)
-				return
-			}
-			h.skip(n * size)
-			return
-		}
-		for i := uint64(0); i < n && h.err == nil; i++ {
-			h.skipValue(et, depth+1)
-		}
-	default:
-		h.err = fmt.Errorf("unknown metadata value type %d", typ)
-	}
+	return arch, nil
 }

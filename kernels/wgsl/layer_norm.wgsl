@@ -11,21 +11,7 @@ struct Params { rows: u32, c: u32, eps: f32, has_gamma: u32, has_beta: u32 }
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 @group(0) @binding(4) var<uniform> p: Params;
 
-var<workgroup> red: array<f32, 256>;
-
-// reduce_sum and reduce_max combine one value per invocation across the
-// workgroup; every invocation gets the result. Call in uniform control flow.
-fn reduce_sum(t: u32, v: f32) -> f32 {
-    red[t] = v;
-    workgroupBarrier();
-    for (var s = 128u; s > 0u; s = s >> 1u) {
-        if (t < s) { red[t] = red[t] + red[t + s]; }
-        workgroupBarrier();
-    }
-    let r = red[0];
-    workgroupBarrier();
-    return r;
-}
+#include reduce
 
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,

@@ -8,6 +8,9 @@
 // gid.y * num_workgroups.x * 256) so the host can stay under 65535
 // workgroups per dimension.
 //
+// Code shared by several shaders lives in a fragment, NAME.wgsli, and a
+// shader pulls it in with a line "#include NAME" (WGSL has no includes).
+//
 // A few shaders are templates (matmul_tiled.wgsl): Specialize fills in
 // {{NAME}} placeholders (tile sizes, element types) and keeps the lines
 // between "#if NAME" / "#elif NAME" / "#else" / "#endif" whose condition
@@ -26,24 +29,40 @@ import (
 // its value.
 type Defs map[string]string
 
-//go:embed *.wgsl
+//go:embed *.wgsl *.wgsli
 var files embed.FS
 
-// Source returns the WGSL of the named shader ("embedding_q8").
+// Source returns the WGSL of the named shader ("embedding_q8"), with its
+// #include lines replaced by their fragments.
 func Source(name string) (string, error) {
 	b, err := files.ReadFile(name + ".wgsl")
 	if err != nil {
 		return "", fmt.Errorf("wgsl: no shader %q", name)
 	}
-	return string(b), nil
+	var out strings.Builder
+	for i, line := range strings.SplitAfter(string(b), "\n") {
+		frag, ok := strings.CutPrefix(strings.TrimSpace(line), "#include ")
+		if !ok {
+			out.WriteString(line)
+			continue
+		}
+		inc, err := files.ReadFile(frag + ".wgsli")
+		if err != nil {
+			return "", fmt.Errorf("wgsl: %s.wgsl:%d: no fragment %q", name, i+1, frag)
+		}
+		out.Write(inc)
+	}
+	return out.String(), nil
 }
 
-// Names lists the shaders.
+// Names lists the shaders (not the fragments).
 func Names() []string {
 	entries, _ := files.ReadDir(".")
 	names := make([]string, 0, len(entries))
 	for _, e := range entries {
-		names = append(names, strings.TrimSuffix(e.Name(), ".wgsl"))
+		if n, ok := strings.CutSuffix(e.Name(), ".wgsl"); ok {
+			names = append(names, n)
+		}
 	}
 	return names
 }

@@ -21,6 +21,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import safetensors_io  # noqa: E402
 import gguf  # noqa: E402
 from tiny_models import GPT2, Llama, check_permute  # noqa: E402
+from bpe import bytes_to_unicode  # noqa: E402
 
 TEXT = """Once upon a time, there was a little llama named Lily. She loved to play in the
 grass with her friends. One day the sun was hot and the sky was blue, and the llama went
@@ -55,17 +56,6 @@ def learn_merges(words, n):
             nw[tuple(out)] += c
         words = nw
     return merges
-
-
-def bytes_to_unicode():
-    bs = list(range(ord("!"), ord("~") + 1)) + list(range(0xA1, 0xAD)) + list(range(0xAE, 0x100))
-    cs, n = bs[:], 0
-    for b in range(256):
-        if b not in bs:
-            bs.append(b)
-            cs.append(256 + n)
-            n += 1
-    return {b: chr(c) for b, c in zip(bs, cs)}
 
 
 def gpt2_tokenizer():

@@ -51,3 +51,17 @@ func channelRows(op string, shape []int, np int) int {
 }
 
 var _ ChannelAdder = (*cpu)(nil)
+
+// AppendRows grows seq's slice with Go's append (amortized O(len(x)) per
+// call, in place while the capacity lasts): a decoder's KV cache no longer
+// copies itself every token (RowAppender).
+func (c *cpu) AppendRows(seq, x Tensor) Tensor {
+	checkAppend(seq, x)
+	st, xt := c.input("AppendRows", seq), c.input("AppendRows", x)
+	out := &cpuTensor{name: st.name, shape: []int{1, st.shape[1] + xt.shape[1], st.shape[2]}, dt: st.dt, src: st.src}
+	out.f32 = append(st.f32, xt.f32...)
+	st.f32 = nil // consumed: a later use fails like a use after Free
+	return out
+}
+
+var _ RowAppender = (*cpu)(nil)

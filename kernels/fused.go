@@ -1,5 +1,7 @@
 package kernels
 
+import "fmt"
+
 // Fused ops are optional: a backend that can do two ops in one pass over
 // memory (one GPU dispatch instead of two, no intermediate tensor)
 // implements the interface; models call the package function, which falls
@@ -33,4 +35,74 @@ type ChannelAdder interface {
 	// AddChannels returns x [N, C, ...] with p[n, c] added to every value
 	// of image n's channel c; p has N·C values ([N, C] or [N, C, 1, 1]).
 	AddChannels(x, p Tensor) Tensor
+}
+
+// MatMulFuser applies an elementwise op to a matrix product as it is
+// stored: one dispatch instead of two, and the product is never written
+// out on its own. Decoders need it twice per block (the residual adds) and
+// once more for SwiGLU; GPT-2 for every linear layer's bias.
+type MatMulFuser interface {
+	// MatMulAdd is Add(MatMul(a, b, transB), c): c has the product's shape
+	// or a suffix of it (a bias [N]).
+	MatMulAdd(a, b, c Tensor, transB bool) Tensor
+	// MatMulGated is Mul(SiLU(g), MatMul(a, b, transB)), g of the
+	// product's shape: the gating of a SwiGLU MLP.
+	MatMulGated(a, b, g Tensor, transB bool) Tensor
+}
+
+// MatMulAdd computes MatMul(a, w, transB) + c on b: fused when b
+// implements MatMulFuser, else as the two ops.
+func MatMulAdd(b Backend, a, w, c Tensor, transB bool) Tensor {
+	if f, ok := b.(MatMulFuser); ok {
+		return f.MatMulAdd(a, w, c, transB)
+	}
+	p := b.MatMul(a, w, transB)
+	out := b.Add(p, c)
+	b.Free(p)
+	return out
+}
+
+// MatMulGated computes SiLU(g) · MatMul(a, w, transB) on b: fused when b
+// implements MatMulFuser, else as three ops.
+func MatMulGated(b Backend, a, w, g Tensor, transB bool) Tensor {
+	if f, ok := b.(MatMulFuser); ok {
+		return f.MatMulGated(a, w, g, transB)
+	}
+	p := b.MatMul(a, w, transB)
+	s := b.SiLU(g)
+	out := b.Mul(s, p)
+	b.Free(p)
+	b.Free(s)
+	return out
+}
+
+// RowAppender grows a sequence without copying what it holds: a KV cache
+// gains one row per decoded token, and ConcatChannels would copy the whole
+// cache (O(length) per token) in a dispatch of its own.
+type RowAppender interface {
+	// AppendRows returns [1, L1+L2, C]: the rows of seq [1, L1, C], then
+	// those of x [1, L2, C]. seq is consumed: the result may share its
+	// memory, so seq must be neither used nor freed afterwards.
+	AppendRows(seq, x Tensor) Tensor
+}
+
+// AppendRows appends x's rows to seq on b (see RowAppender; seq is
+// consumed either way): in place when b implements RowAppender, else
+// through ConcatChannels.
+func AppendRows(b Backend, seq, x Tensor) Tensor {
+	if f, ok := b.(RowAppender); ok {
+		return f.AppendRows(seq, x)
+	}
+	checkAppend(seq, x)
+	out := b.ConcatChannels(seq, x)
+	b.Free(seq)
+	return out
+}
+
+// checkAppend panics unless seq and x are [1, L, C] with the same C.
+func checkAppend(seq, x Tensor) {
+	s, t := seq.Shape(), x.Shape()
+	if len(s) != 3 || len(t) != 3 || s[0] != 1 || t[0] != 1 || s[2] != t[2] {
+		panic(fmt.Sprintf("kernels: AppendRows: seq %v and x %v must be [1, L1, C] and [1, L2, C]", s, t))
+	}
 }

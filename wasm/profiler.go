@@ -13,11 +13,15 @@ import (
 // profiler is the playground's "Kernel profile" panel: with its toggle on,
 // a run times every GPU dispatch (webgpu.Backend.Profile) and the panel
 // shows, per kernel, the dispatches, total ms and achieved GFLOP/s or GB/s
-// of the last run. Timing submits each dispatch alone, so a profiled run is
-// slower; the counts are exact either way. ?profile=1 turns it on at load.
+// of the last run, and how the times were taken: GPU timestamps where the
+// device has 'timestamp-query' (every dispatch in a pass of its own), else
+// the wall clock around submitting each dispatch alone, which includes the
+// queue's round trip. A profiled run is slower either way; the counts are
+// exact. ?profile=1 turns it on at load.
 //
-// The report is mirrored into window.genplay.profile = {timing, steps,
-// dispatches, kernels: [{kernel, dispatches, ms, gflops, gbs}]} for tests.
+// The report is mirrored into window.genplay.profile = {timing, gpuTime,
+// steps, dispatches, kernels: [{kernel, dispatches, timed, ms, gflops,
+// gbs}]} for tests; gpuTime is true when the times are GPU timestamps.
 type profiler struct {
 	ui             *ui
 	toggle, status js.Value
@@ -68,22 +72,27 @@ func (p *profiler) begin(b kernels.Backend) (end func(steps int)) {
 	wb.Profile(true)
 	return func(steps int) {
 		wb.Profile(false)
-		p.show(wb.ProfileReport(), webgpu.TimingPerQueue, steps)
+		p.show(wb.ProfileReport(), wb.ProfileTiming(), steps)
 	}
 }
 
 // show renders a report as the panel's table and into window.genplay.
 func (p *profiler) show(r []webgpu.KernelStat, timing string, steps int) {
 	total, ms := webgpu.TotalDispatches(r), 0.0
+	gpuTime := timing == webgpu.TimingTimestamps
+	msHead := "ms (queue)" // wall clock per dispatch, round trip included
+	if gpuTime {
+		msHead = "GPU ms"
+	}
 	var rows []any
-	html := `<tr><th align="left">kernel</th><th align="right">dispatches</th><th align="right">ms</th>` +
+	html := `<tr><th align="left">kernel</th><th align="right">dispatches</th><th align="right">` + msHead + `</th>` +
 		`<th align="right">GFLOP/s</th><th align="right">GB/s</th></tr>`
 	for _, s := range r {
 		ms += s.Ms
 		html += fmt.Sprintf(`<tr><td>%s</td><td align="right">%d</td><td align="right">%.1f</td><td align="right">%s</td><td align="right">%s</td></tr>`,
 			s.Kernel, s.Dispatches, s.Ms, rateText(s.GFLOPs(), s.FLOPs), rateText(s.GBs(), s.Bytes))
-		rows = append(rows, map[string]any{"kernel": s.Kernel, "dispatches": s.Dispatches, "ms": s.Ms,
-			"gflops": s.GFLOPs(), "gbs": s.GBs()})
+		rows = append(rows, map[string]any{"kernel": s.Kernel, "dispatches": s.Dispatches, "timed": s.Timed,
+			"ms": s.Ms, "gflops": s.GFLOPs(), "gbs": s.GBs()})
 	}
 	p.table.Set("innerHTML", html)
 	status := fmt.Sprintf("Last run: %d dispatches, %.0f ms in kernels (timing: %s).", total, ms, timing)
@@ -96,7 +105,7 @@ func (p *profiler) show(r []webgpu.KernelStat, timing string, steps int) {
 			steps, unit, total, total/steps, ms, timing)
 	}
 	p.status.Set("textContent", status)
-	p.ui.set("profile", map[string]any{"timing": timing, "steps": steps, "dispatches": total, "kernels": rows})
+	p.ui.set("profile", map[string]any{"timing": timing, "gpuTime": gpuTime, "steps": steps, "dispatches": total, "kernels": rows})
 }
 
 // rateText formats a rate, blank for kernels that count no such work.

@@ -12,7 +12,9 @@
 //
 // -profile adds a per-kernel table of one more step (or prefill and
 // decode run) with every dispatch timed on its own (webgpu Profile), run
-// after the timed runs so that it does not slow them.
+// after the timed runs so that it does not slow them. Its header says how:
+// GPU timestamps where the device has 'timestamp-query', else the wall
+// clock around each dispatch submitted alone (queue round trip included).
 package main
 
 import (
@@ -138,10 +140,15 @@ func printUNet(label string, r e2e.UNetResult) {
 
 func printProfile(b *webgpu.Backend, what string) {
 	r := b.ProfileReport()
-	fmt.Printf("\nper kernel, %s (%d dispatches; timing: %s):\n", what, webgpu.TotalDispatches(r), webgpu.TimingPerQueue)
-	fmt.Printf("%-16s %10s %10s %10s %10s\n", "kernel", "dispatches", "ms", "GFLOP/s", "GB/s")
+	timing := b.ProfileTiming()
+	fmt.Printf("\nper kernel, %s (%d dispatches; timing: %s):\n", what, webgpu.TotalDispatches(r), timing)
+	ms := "ms (queue)"
+	if timing == webgpu.TimingTimestamps {
+		ms = "GPU ms"
+	}
+	fmt.Printf("%-16s %10s %10s %10s %10s %10s\n", "kernel", "dispatches", "timed", ms, "GFLOP/s", "GB/s")
 	for _, s := range r {
-		fmt.Printf("%-16s %10d %10.1f %10s %10s\n", s.Kernel, s.Dispatches, s.Ms, rate(s.GFLOPs()), rate(s.GBs()))
+		fmt.Printf("%-16s %10d %10d %10.1f %10s %10s\n", s.Kernel, s.Dispatches, s.Timed, s.Ms, rate(s.GFLOPs()), rate(s.GBs()))
 	}
 }
 

@@ -58,6 +58,16 @@ func Cases() []Case {
 		groupNormSiLUCase(8, false, 1, 8, 4, 4),
 		addChannelsCase(2, 3, 5, 7),
 		addChannelsCase(1, 4, 1, 1),
+		matmulEpilogueCase(false, quant.F32, []int{1, 1, 40}, 33, 33),         // a bias, matvec
+		matmulEpilogueCase(false, q8, []int{1, 3, 64}, 45, 1, 3, 45),          // a residual, matvec
+		matmulEpilogueCase(false, q4, []int{2, 7, 32}, 19, 7, 19),             // broadcast over the batch, tiled
+		matmulEpilogueCase(false, quant.F32, []int{1, 37, 44}, 70, 1, 37, 70), // tiled, vec4 stores
+		matmulEpilogueCase(false, quant.F16, []int{5, 33}, 9, 9),              // scalar loads and stores
+		matmulEpilogueCase(true, q8, []int{1, 1, 96}, 70),
+		matmulEpilogueCase(true, q4, []int{1, 33, 64}, 21),
+		matmulEpilogueCase(true, quant.F32, []int{6, 20}, 12),
+		appendRowsCase(24, 5, 1, 1, 1, 3, 1),
+		appendRowsCase(7, 1, 2),
 
 		conv2dCase(1, 3, 7, 9, 5, 3, 1, 1, true),
 		conv2dCase(2, 4, 6, 5, 3, 1, 1, 0, false),

@@ -1,6 +1,7 @@
 package selftest_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/genplay/genplay/kernels"
@@ -16,7 +17,7 @@ func TestFusedFallbacks(t *testing.T) {
 	} {
 		n := 0
 		for _, c := range selftest.Cases() {
-			if c.Op != "GroupNormSiLU" && c.Op != "AddChannels" {
+			if !fusedOps[strings.Split(c.Op, "/")[0]] {
 				continue
 			}
 			n++
@@ -24,8 +25,11 @@ func TestFusedFallbacks(t *testing.T) {
 				t.Errorf("%s: %s", name, r)
 			}
 		}
-		if n < 4 {
-			t.Errorf("%s: %d fused-op cases, want at least 4", name, n)
+		if n < 14 {
+			t.Errorf("%s: %d fused-op cases, want at least 14", name, n)
 		}
 	}
 }
+
+// fusedOps are the ops of kernels/fused.go.
+var fusedOps = map[string]bool{"GroupNormSiLU": true, "AddChannels": true, "MatMulAdd": true, "MatMulGated": true, "AppendRows": true}

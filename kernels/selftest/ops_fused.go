@@ -2,9 +2,11 @@ package selftest
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/genplay/genplay/kernels"
 	"github.com/genplay/genplay/kernels/ref"
+	"github.com/genplay/genplay/weights/quant"
 )
 
 // groupNormSiLUCase checks kernels.GroupNormSiLU (fused on backends that
@@ -62,6 +64,88 @@ func addChannelsCase(shape ...int) Case {
 				run:   run,
 				want:  func() []float32 { return ref.AddChannels(xd, pd, rows, inner) },
 				shape: shape,
+			}
+		},
+	}
+}
+
+// matmulEpilogueCase checks kernels.MatMulAdd (gated false: c has shape
+// cshape, a suffix of the product's) or kernels.MatMulGated (gated: c is
+// the gate, of the product's shape) against MatMul then Add, or SiLU then
+// Mul, in the reference. b is [n, k] of dtype dt (transB).
+func matmulEpilogueCase(gated bool, dt quant.DType, ashape []int, n int, cshape ...int) Case {
+	k := ashape[len(ashape)-1]
+	rows := numel(ashape) / k
+	out := append(slices.Clone(ashape[:len(ashape)-1]), n)
+	name := "MatMulAdd"
+	if gated {
+		name, cshape = "MatMulGated", out
+	}
+	rowBytes, _ := dt.RowBytes(int64(k))
+	return Case{
+		Op:    name + "/" + dt.String(),
+		Shape: fmt.Sprintf("a%v b[%d %d] c%v", ashape, n, k, cshape),
+		FLOPs: 2 * float64(rows*n*k),
+		Bytes: float64(f*rows*k) + float64(n)*float64(rowBytes) + float64(f*(rows*n+numel(cshape))),
+		tol:   tolLinear,
+		build: func(e *env) op {
+			a, ad := e.f32("a", 1, ashape...)
+			b, braw := e.raw("b", dt, n, k)
+			c, cd := e.f32("c", 2, cshape...)
+			o := op{shape: out}
+			if gated {
+				o.run = func() kernels.Tensor { return kernels.MatMulGated(e.b, a, b, c, true) }
+				o.want = func() []float32 { return ref.Mul(ref.SiLU(cd), ref.MatMulRaw(ad, braw, dt, 1, rows, n, k, false)) }
+			} else {
+				o.run = func() kernels.Tensor { return kernels.MatMulAdd(e.b, a, b, c, true) }
+				o.want = func() []float32 { return ref.Add(ref.MatMulRaw(ad, braw, dt, 1, rows, n, k, false), cd) }
+			}
+			return o
+		},
+	}
+}
+
+// appendRowsCase checks kernels.AppendRows: a [1, l0, c] sequence grown by
+// each of steps in turn (a prefill, then decode steps), which exercises
+// both a backend's reallocation and its in-place path, against
+// ConcatChannels in the reference.
+func appendRowsCase(c, l0 int, steps ...int) Case {
+	total := l0
+	for _, s := range steps {
+		total += s
+	}
+	return Case{
+		Op:    "AppendRows",
+		Shape: fmt.Sprintf("seq[1 %d %d] + rows %v", l0, c, steps),
+		Bytes: f * float64(2*total*c),
+		tol:   0,
+		build: func(e *env) op {
+			seqd := e.random(l0*c, 1)
+			parts := make([]kernels.Tensor, len(steps))
+			partd := make([][]float32, len(steps))
+			for i, s := range steps {
+				parts[i], partd[i] = e.f32(fmt.Sprintf("x%d", i), 1, 1, s, c)
+			}
+			return op{
+				run: func() kernels.Tensor {
+					// Uploaded here: AppendRows consumes it.
+					seq, err := e.b.Upload("seq", []int{1, l0, c}, seqd)
+					if err != nil {
+						panic(setupError{err})
+					}
+					for _, p := range parts {
+						seq = kernels.AppendRows(e.b, seq, p)
+					}
+					return seq
+				},
+				want: func() []float32 {
+					want := seqd
+					for i, s := range steps {
+						want = ref.ConcatChannels(want, partd[i], 1, len(want)/c, s, c)
+					}
+					return want
+				},
+				shape: []int{1, total, c},
 			}
 		},
 	}

@@ -37,6 +37,9 @@ type Backend struct {
 	// subgroups is true when the device has WGSL subgroup operations
 	// (requested when the adapter offers them; kernels keep a fallback).
 	subgroups bool
+	// timestamps is true when the device has 'timestamp-query': profiling
+	// then times dispatches on the GPU (see profile_js.go).
+	timestamps bool
 
 	pipelines  map[string]*pipeline
 	variants   map[string]variantDef
@@ -52,6 +55,7 @@ type Backend struct {
 	readback   *wgpu.Buffer
 	profiling  bool         // Profile(true): time every dispatch
 	prof       profile      // per-kernel counts, estimates and times
+	stamps     *stamps      // timestamp queries, made when first used
 	next       cost         // the next dispatch's label (see costNext)
 	dummy      *wgpu.Buffer // bound for absent optional inputs (nil gamma)
 	guardFill  []byte
@@ -93,8 +97,12 @@ func New(opts ...Option) (*Backend, error) {
 	}
 	al := adapter.Limits()
 	var features []string
-	if adapter.Features().Contains("subgroups") && !cfg.noSubgroups {
-		features = append(features, "subgroups")
+	if adapter.Features().Contains(wgpu.FeatureSubgroups) && !cfg.noSubgroups {
+		features = append(features, wgpu.FeatureSubgroups)
+	}
+	// Timestamps cost nothing until Profile(true) uses them.
+	if adapter.Features().Contains(wgpu.FeatureTimestampQuery) && !cfg.noTimestamps {
+		features = append(features, wgpu.FeatureTimestampQuery)
 	}
 	dev, err := adapter.RequestDevice(&wgpu.DeviceDescriptor{
 		Label:            "genplay",
@@ -122,7 +130,8 @@ func New(opts ...Option) (*Backend, error) {
 		bindGroups: map[bgKey]*wgpu.BindGroup{},
 		bgByBuffer: map[*wgpu.Buffer][]bgKey{},
 	}
-	b.subgroups = dev.Features().Contains("subgroups")
+	b.subgroups = dev.Features().Contains(wgpu.FeatureSubgroups)
+	b.timestamps = dev.Features().Contains(wgpu.FeatureTimestampQuery)
 	info := strings.ToLower(adapter.Info().String())
 	b.software = strings.Contains(info, "swiftshader") || strings.Contains(info, "llvmpipe")
 	b.maxWG = int(b.limits.MaxComputeWorkgroupsPerDimension)

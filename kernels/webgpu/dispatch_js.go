@@ -171,11 +171,14 @@ func (b *Backend) endPass() {
 	}
 }
 
-// flush submits everything recorded, then destroys buffers freed meanwhile
-// (WebGPU keeps a destroyed buffer alive for work already submitted).
+// flush submits everything recorded (ending with the resolve of the
+// batch's timestamps when profiling by timestamps), then destroys buffers
+// freed meanwhile (WebGPU keeps a destroyed buffer alive for work already
+// submitted).
 func (b *Backend) flush() {
 	b.endPass()
 	if b.enc != nil {
+		b.resolveStamps()
 		b.queue.Submit(b.enc.Finish())
 		b.enc = nil
 	}
@@ -184,6 +187,9 @@ func (b *Backend) flush() {
 		buf.Destroy()
 	}
 	b.doomed = b.doomed[:0]
+	if b.stampsFull() {
+		b.collectStamps()
+	}
 }
 
 // grid splits n workgroups into x*y <= maxWG per dimension, x*y >= n.
@@ -218,15 +224,24 @@ func (b *Backend) run(shader string, words []uint32, x, y, z uint32, bufs ...*wg
 		b.fail(fmt.Errorf("webgpu: %s: %w", shader, err))
 		return
 	}
-	if b.pass == nil {
+	// Profiled with timestamps, a dispatch is a pass of its own: WebGPU
+	// writes timestamps only at pass boundaries.
+	stamped := b.timedPass()
+	if stamped != nil {
+		b.endPass()
+		b.pass = b.encoder().BeginComputePass(stamped)
+	} else if b.pass == nil {
 		b.pass = b.encoder().BeginComputePass(nil)
 	}
 	b.pass.SetPipeline(p.pl)
 	b.pass.SetBindGroup(0, bg)
 	b.pass.DispatchWorkgroups(x, y, z)
+	if stamped != nil {
+		b.endPass()
+	}
 	b.dispatches++
 	b.pending++
-	b.account(c, shader, bufs)
+	b.account(c, shader, bufs, stamped != nil)
 	if b.pending >= maxBatch {
 		b.flush()
 	}

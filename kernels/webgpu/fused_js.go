@@ -7,6 +7,8 @@ import (
 	"slices"
 
 	"github.com/genplay/genplay/kernels"
+	"github.com/genplay/genplay/kernels/wgpu"
+	"github.com/genplay/genplay/weights/quant"
 )
 
 // GroupNormSiLU is group_norm.wgsl with SiLU applied before the store: one
@@ -31,3 +33,53 @@ func (b *Backend) AddChannels(x, p kernels.Tensor) kernels.Tensor {
 }
 
 var _ kernels.ChannelAdder = (*Backend)(nil)
+
+// AppendRows writes x's rows after seq's into seq's buffer when it has room,
+// else into a new buffer twice the size needed (so a KV cache that grows by
+// a token at a time is reallocated O(log n) times). Both are copy commands
+// recorded between compute passes, not dispatches (kernels.RowAppender).
+func (b *Backend) AppendRows(seq, x kernels.Tensor) kernels.Tensor {
+	st, xt := b.f32(seq, "append_rows"), b.f32(x, "append_rows")
+	if len(st.shape) != 3 || len(xt.shape) != 3 || st.shape[0] != 1 || xt.shape[0] != 1 || st.shape[2] != xt.shape[2] {
+		panic(fmt.Sprintf("webgpu: append_rows: seq %v and x %v must be [1, L1, C] and [1, L2, C]", st.shape, xt.shape))
+	}
+	out := &tensor{name: st.name, shape: []int{1, st.shape[1] + xt.shape[1], st.shape[2]}, dt: quant.F32,
+		n: st.n + xt.n, bytes: st.bytes + xt.bytes, guard: st.guard}
+	buf := st.buf
+	st.buf = nil // consumed: a later use fails like a use after Free
+	if b.err != nil || buf == nil || xt.buf == nil {
+		b.release(buf)
+		return out
+	}
+	if out.bytes > b.room(buf, st.guard) {
+		grown, err := b.alloc(st.name, min(2*out.bytes, b.maxSize), st.guard)
+		if err != nil {
+			b.release(buf)
+			b.fail(fmt.Errorf("webgpu: append_rows %q to %v: %w", st.name, out.shape, err))
+			return out
+		}
+		b.endPass()
+		if st.bytes > 0 {
+			b.encoder().CopyBufferToBuffer(buf, 0, grown, 0, st.bytes)
+		}
+		b.release(buf)
+		buf = grown
+	}
+	b.endPass()
+	if xt.bytes > 0 {
+		b.encoder().CopyBufferToBuffer(xt.buf, 0, buf, st.bytes, xt.bytes)
+	}
+	out.buf = buf
+	return out
+}
+
+// room is how many bytes of data buf holds (alloc's size, without a guard
+// band).
+func (b *Backend) room(buf *wgpu.Buffer, guard bool) uint64 {
+	if guard {
+		return buf.Size() - guardWords*4
+	}
+	return buf.Size()
+}
+
+var _ kernels.RowAppender = (*Backend)(nil)

@@ -13,15 +13,25 @@ import (
 )
 
 // TestAttentionUntiled covers attention.wgsl, which the shared op table no
-// longer reaches: its head sizes all go to attention_tiled.wgsl, and the
-// untiled kernel takes head sizes that are not a multiple of 4 or over 64.
+// longer reaches: its head sizes all go to attention_tiled.wgsl (or, on
+// SwiftShader, attention_serial.wgsl), and the untiled kernel takes head
+// sizes that are not a multiple of 4 or over 64. It runs with a hardware
+// GPU's kernel choice, and with SwiftShader's on the same sizes.
 func TestAttentionUntiled(t *testing.T) {
 	b := backend(t)
+	software := b.software
+	defer func() { b.software = software }()
 	rng := rand.New(rand.NewPCG(3, 4))
-	for _, tc := range []struct{ bs, lq, lkv, heads, kvHeads, d int }{
-		{1, 5, 9, 2, 1, 6},
-		{2, 3, 3, 1, 1, 80},
+	for _, tc := range []struct {
+		bs, lq, lkv, heads, kvHeads, d int
+		software                       bool
+	}{
+		{1, 5, 9, 2, 1, 6, false},
+		{2, 3, 3, 1, 1, 80, false},
+		{1, 5, 9, 2, 1, 6, true},
+		{2, 3, 3, 1, 1, 80, true},
 	} {
+		b.software = tc.software
 		data := func(n int) []float32 {
 			x := make([]float32, n)
 			for i := range x {
@@ -55,18 +65,30 @@ func TestAttentionUntiled(t *testing.T) {
 
 // gpuChoiceCases are op-table cases that reach, with a hardware GPU's
 // kernel choice, what SwiftShader's choice does not: 16x16 workgroups
-// (f32, quantized, conv) and the 32-lane matvec with its reduction (f32
-// vec4, Q8_0, Q4_0), with subgroups where the adapter has them and without.
+// (f32, quantized, conv), the 32-lane matvec with its reduction (f32
+// vec4, Q8_0, Q4_0), with subgroups where the adapter has them and without,
+// and the norms' and softmax's 256-wide workgroup reductions.
 // The load and store variants themselves are covered by TestSelftest; each
 // case here costs a pipeline compile of seconds.
 var gpuChoiceCases = []string{
 	"MatMul a[37 45] b[70 45] transB=true",
 	"MatMul/Q4_0 a[33 64] b[70 64]",
 	"Conv2d x[1 9 9 10] w[20 9 3 3] s1 p1 bias=true",
+	"MatMulGated/Q4_0 a[1 33 64] b[21 64] c[1 33 21]",
+	// The 256-wide reductions (reduce.wgsli) that SwiftShader runs serially.
+	"RMSNorm x[3 17]",
+	"LayerNorm x[2 3 33] affine=false",
+	"GroupNormSiLU x[2 6 5 7] groups=3 affine=true",
+	"Softmax x[3 257] range ±200",
+	// attention_tiled (D % 4 == 0, D <= 64) and attention.wgsl.
+	"Attention b1 lq3 lkv9 heads4/2 d8 causal=true",
+	"Attention b2 lq6 lkv11 heads2/1 d12 causal=false",
+	"Attention b1 lq40 lkv40 heads2/2 d16 causal=true",
 }
 
 var gpuMatvecCases = []string{
 	"MatMul/F16 a[3 40] b[17 40]",
+	"MatMulAdd/Q8_0 a[1 3 64] b[45 64] c[1 3 45]",
 	"MatMul/Q8_0 a[1 96] b[33 96]",
 	"MatMul/Q4_0 a[1 96] b[33 96]",
 }

@@ -46,8 +46,16 @@ func (b *Backend) Rows(x kernels.Tensor, start, n int) kernels.Tensor {
 	shape := slices.Clone(t.shape)
 	shape[len(shape)-2] = n
 	out := b.output("rows", shape)
-	if live(t, out) && out.n > 0 {
-		b.run1D("rows", out.n, []uint32{uint32(out.n), uint32(l), uint32(cols), uint32(start), uint32(n)}, t.buf, out.buf)
+	if !live(t, out) || out.n == 0 {
+		return out
 	}
+	if numel(t.shape[:len(t.shape)-2]) == 1 {
+		// One contiguous range (the last position before the vocabulary
+		// projection): a copy command, not a dispatch.
+		b.endPass()
+		b.encoder().CopyBufferToBuffer(t.buf, uint64(4*start*cols), out.buf, 0, uint64(4*out.n))
+		return out
+	}
+	b.run1D("rows", out.n, []uint32{uint32(out.n), uint32(l), uint32(cols), uint32(start), uint32(n)}, t.buf, out.buf)
 	return out
 }

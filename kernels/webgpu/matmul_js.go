@@ -15,6 +15,54 @@ import (
 )
 
 func (b *Backend) MatMul(x, w kernels.Tensor, transB bool) kernels.Tensor {
+	return b.matmul(x, w, transB, epilogue{})
+}
+
+// MatMulAdd is MatMul with c added as each output is stored
+// (kernels.MatMulFuser).
+func (b *Backend) MatMulAdd(x, w, c kernels.Tensor, transB bool) kernels.Tensor {
+	return b.matmul(x, w, transB, epilogue{op: epiAdd, c: c})
+}
+
+// MatMulGated is MatMul with each output multiplied by SiLU of g's value
+// as it is stored (kernels.MatMulFuser).
+func (b *Backend) MatMulGated(x, w, g kernels.Tensor, transB bool) kernels.Tensor {
+	return b.matmul(x, w, transB, epilogue{op: epiGate, c: g})
+}
+
+var _ kernels.MatMulFuser = (*Backend)(nil)
+
+// epilogue is what matvec.wgsl and matmul_tiled.wgsl do to each output
+// before storing it (epilogue.wgsli): nothing, add c, or gate by SiLU(c).
+type epilogue struct {
+	op uint32
+	c  kernels.Tensor
+}
+
+const (
+	epiNone uint32 = iota
+	epiAdd
+	epiGate
+)
+
+// epilogueArgs returns the epilogue's Params words (epi, c_len) and its operand's
+// buffer (the dummy without one), checking c against the product's shape.
+func (b *Backend) epilogueArgs(e epilogue, shape []int) ([]uint32, *wgpu.Buffer, bool) {
+	if e.op == epiNone {
+		return []uint32{epiNone, 1}, b.dummy, true
+	}
+	tc := b.f32(e.c, "matmul epilogue")
+	ok := len(tc.shape) <= len(shape) && slices.Equal(shape[len(shape)-len(tc.shape):], tc.shape) && tc.n > 0
+	if e.op == epiGate {
+		ok = slices.Equal(shape, tc.shape)
+	}
+	if !ok {
+		panic(fmt.Sprintf("webgpu: matmul: the fused operand %v does not fit the product %v", tc.shape, shape))
+	}
+	return []uint32{e.op, uint32(tc.n)}, tc.buf, tc.buf != nil
+}
+
+func (b *Backend) matmul(x, w kernels.Tensor, transB bool, e epilogue) kernels.Tensor {
 	ta, tb := b.f32(x, "matmul"), b.tensor(w, "matmul")
 	if len(ta.shape) < 2 || len(tb.shape) < 2 {
 		panic(fmt.Sprintf("webgpu: matmul: a %v and b %v need at least 2 dimensions", ta.shape, tb.shape))
@@ -38,8 +86,9 @@ func (b *Backend) MatMul(x, w kernels.Tensor, transB bool) kernels.Tensor {
 		panic(fmt.Sprintf("webgpu: matmul: a %v weight b must be 2-D, got %v", tb.dt, tb.shape))
 	}
 	shape := append(slices.Clone(ta.shape[:ra-2]), m, n)
+	epi, cbuf, cLive := b.epilogueArgs(e, shape)
 	out := b.output("matmul", shape)
-	if !live(ta, tb, out) || out.n == 0 {
+	if !live(ta, tb, out) || !cLive || out.n == 0 {
 		return out
 	}
 	batch := ta.n / max(m*k, 1)
@@ -52,11 +101,11 @@ func (b *Backend) MatMul(x, w kernels.Tensor, transB bool) kernels.Tensor {
 	}
 	switch {
 	case transB && shared && batch*m <= matvecRows:
-		b.matvec(tb, ta, out, batch*m, n, k)
+		b.matvec(tb, ta, out, batch*m, n, k, epi, cbuf)
 	case shared: // one weight for every batch: a is batch*m rows
-		b.matmulTiled(ta, tb, out, transB, 1, batch*m, n, k, 0)
+		b.matmulTiled(ta, tb, out, transB, 1, batch*m, n, k, 0, epi, cbuf)
 	default:
-		b.matmulTiled(ta, tb, out, transB, batch, m, n, k, strideB)
+		b.matmulTiled(ta, tb, out, transB, batch, m, n, k, strideB, epi, cbuf)
 	}
 	return out
 }
@@ -67,34 +116,36 @@ func (b *Backend) MatMul(x, w kernels.Tensor, transB bool) kernels.Tensor {
 // wins.
 const matvecRows = 4
 
-// matvec runs matvec.wgsl: out[r, :] = W · a[r, :] for rows r.
-func (b *Backend) matvec(w, a, out *tensor, rows, n, k int) {
+// matvec runs matvec.wgsl: out[r, :] = W · a[r, :] for rows r, through
+// the epilogue (epi: its Params words; c: its operand).
+func (b *Backend) matvec(w, a, out *tensor, rows, n, k int, epi []uint32, c *wgpu.Buffer) {
 	defs := wgsl.Defs{"AT": "f32"}
-	bufs := []*wgpu.Buffer{a.buf, w.buf, out.buf}
+	bufs := []*wgpu.Buffer{a.buf, w.buf, c, out.buf}
 	switch {
 	case w.dt == quant.Q8_0:
 		defs = wgsl.Defs{"AT": "vec4f", "QUANT": "1", "Q8": "1"}
-		bufs = []*wgpu.Buffer{a.buf, w.buf, w.scales, out.buf}
+		bufs = []*wgpu.Buffer{a.buf, w.buf, w.scales, c, out.buf}
 	case w.dt == quant.Q4_0:
 		defs = wgsl.Defs{"AT": "vec4f", "QUANT": "1", "Q4": "1"}
-		bufs = []*wgpu.Buffer{a.buf, w.buf, w.scales, out.buf}
+		bufs = []*wgpu.Buffer{a.buf, w.buf, w.scales, c, out.buf}
 	case k%4 == 0:
 		defs = wgsl.Defs{"AT": "vec4f", "AVEC": "1"}
 	}
-	lanes := 32
+	lanes, wg := 32, 256
 	if b.software {
-		lanes = 1
+		lanes, wg = 1, 64
 	} else {
 		defs["REDUCE"] = "1"
 		if b.subgroups {
 			defs["SUBGROUPS"] = "1"
 		}
 	}
-	defs["LANES"] = strconv.Itoa(lanes)
-	groups := (n + 256/lanes - 1) / (256 / lanes)
+	defs["LANES"], defs["WG"] = strconv.Itoa(lanes), strconv.Itoa(wg)
+	groups := (n + wg/lanes - 1) / (wg / lanes)
 	x, y := b.grid(groups)
 	b.costNext("matvec", 2*float64(rows)*float64(n)*float64(k))
-	b.run(b.variant("matvec", defs), []uint32{uint32(rows), uint32(n), uint32(k), uint32(groups)}, x, y, uint32(rows), bufs...)
+	words := append([]uint32{uint32(rows), uint32(n), uint32(k), uint32(groups)}, epi...)
+	b.run(b.variant("matvec", defs), words, x, y, uint32(rows), bufs...)
 }
 
 // tileShape picks matmul_tiled's workgroup (wg x wg invocations) and
@@ -124,16 +175,17 @@ func (b *Backend) tileShape(m, n, tk int) (wg, tm, tn int) {
 	return 16, 4, 4
 }
 
-// matmulTiled runs matmul_tiled.wgsl (see tileShape for the tile sizes).
-func (b *Backend) matmulTiled(ta, tb, out *tensor, transB bool, batch, m, n, k, strideB int) {
+// matmulTiled runs matmul_tiled.wgsl (see tileShape for the tile sizes)
+// with an epilogue as matvec's.
+func (b *Backend) matmulTiled(ta, tb, out *tensor, transB bool, batch, m, n, k, strideB int, epi []uint32, c *wgpu.Buffer) {
 	tk := 16
 	defs := wgsl.Defs{"AT": "f32", "OT": "f32", "BT": "f32"}
-	bufs := []*wgpu.Buffer{ta.buf, tb.buf, out.buf}
+	bufs := []*wgpu.Buffer{ta.buf, tb.buf, c, out.buf}
 	switch {
 	case tb.dt == quant.Q8_0 || tb.dt == quant.Q4_0:
 		tk = 32
 		defs["QUANT"], defs[tb.dt.String()[:2]] = "1", "1" // "Q8" or "Q4"
-		bufs = []*wgpu.Buffer{ta.buf, tb.buf, tb.scales, out.buf}
+		bufs = []*wgpu.Buffer{ta.buf, tb.buf, tb.scales, c, out.buf}
 	case transB:
 		defs["B_T"] = "1"
 	default:
@@ -159,8 +211,9 @@ func (b *Backend) matmulTiled(ta, tb, out *tensor, transB bool, batch, m, n, k, 
 		return
 	}
 	y, z := b.grid(batch * tilesM)
-	words := make([]uint32, 16) // Params; the CONV fields stay 0
+	words := make([]uint32, 18) // Params; the CONV fields stay 0
 	copy(words, []uint32{uint32(m), uint32(n), uint32(k), uint32(batch), uint32(tilesM), uint32(m * k), uint32(strideB)})
+	copy(words[16:], epi)
 	b.costNext("matmul", 2*float64(batch)*float64(m)*float64(n)*float64(k))
 	b.run(b.variant("matmul_tiled", defs), words, uint32(tilesN), y, z, bufs...)
 }
@@ -191,7 +244,7 @@ func (b *Backend) conv2dGemm(x, w, bias, out *tensor, stride, pad int) {
 	bb, hb := b.optional(bias)
 	y, z := b.grid(n * tilesM)
 	words := []uint32{uint32(gm), uint32(gn), uint32(gk), uint32(n), uint32(tilesM), 0, uint32(c * h * wd), hb,
-		uint32(c), uint32(h), uint32(wd), uint32(ks), uint32(stride), uint32(pad), uint32(oh), uint32(ow)}
+		uint32(c), uint32(h), uint32(wd), uint32(ks), uint32(stride), uint32(pad), uint32(oh), uint32(ow), epiNone, 1}
 	b.costNext("conv2d", 2*float64(n)*float64(gm)*float64(gn)*float64(gk))
 	b.run(b.variant("matmul_tiled", defs), words, uint32(tilesN), y, z, w.buf, x.buf, bb, out.buf)
 }
@@ -229,6 +282,16 @@ func (b *Backend) Attention(q, k, v kernels.Tensor, nHeads, nKVHeads int, causal
 	// QK^T and PV: 2 multiply-adds per (query, key, dim), causal or not
 	// (the estimate ignores the masked half).
 	flops := 4 * float64(bs) * float64(nHeads) * float64(lq) * float64(lkv) * float64(d)
+	if b.software {
+		rows := bs * nHeads * lq
+		words := []uint32{uint32(rows), uint32(lq), uint32(lkv), uint32(nHeads), uint32(nKVHeads), uint32(d), c, scale}
+		b.costNext("attention", flops)
+		// 64 rows a workgroup: a decode step's few rows (one per head)
+		// still spread over SwiftShader's threads as prefill's many do.
+		x, y := b.grid((rows + 63) / 64)
+		b.run("attention_serial", words, x, y, 1, tq.buf, tk.buf, tv.buf, out.buf)
+		return out
+	}
 	if d%4 == 0 && d <= maxTiledHeadDim {
 		qblocks := (lq + 15) / 16
 		groups := bs * nHeads * qblocks

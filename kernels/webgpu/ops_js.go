@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/genplay/genplay/kernels"
+	"github.com/genplay/genplay/kernels/wgsl"
 )
 
 // Shape mismatches panic with the op and the shapes (a bug in model code,
@@ -83,7 +84,7 @@ func (b *Backend) Softmax(x kernels.Tensor) kernels.Tensor {
 	rows, c := lastDim("softmax", t)
 	out := b.output("softmax", slices.Clone(t.shape))
 	if live(t, out) {
-		b.runRows("softmax", rows, []uint32{uint32(rows), uint32(c)}, t.buf, out.buf)
+		b.runRows(b.reduction("softmax"), rows, []uint32{uint32(rows), uint32(c)}, t.buf, out.buf)
 	}
 	return out
 }
@@ -97,7 +98,7 @@ func (b *Backend) LayerNorm(x, gamma, beta kernels.Tensor, eps float32) kernels.
 	if live(t, g, be, out) {
 		gb, hg := b.optional(g)
 		bb, hb := b.optional(be)
-		b.runRows("layer_norm", rows, []uint32{uint32(rows), uint32(c), f32w(eps), hg, hb}, t.buf, gb, bb, out.buf)
+		b.runRows(b.reduction("layer_norm"), rows, []uint32{uint32(rows), uint32(c), f32w(eps), hg, hb}, t.buf, gb, bb, out.buf)
 	}
 	return out
 }
@@ -109,7 +110,7 @@ func (b *Backend) RMSNorm(x, gamma kernels.Tensor, eps float32) kernels.Tensor {
 	out := b.output("rms_norm", slices.Clone(t.shape))
 	if live(t, g, out) {
 		gb, hg := b.optional(g)
-		b.runRows("rms_norm", rows, []uint32{uint32(rows), uint32(c), f32w(eps), hg}, t.buf, gb, out.buf)
+		b.runRows(b.reduction("rms_norm"), rows, []uint32{uint32(rows), uint32(c), f32w(eps), hg}, t.buf, gb, out.buf)
 	}
 	return out
 }
@@ -134,7 +135,7 @@ func (b *Backend) groupNorm(kernel string, x, gamma, beta kernels.Tensor, groups
 		bb, hb := b.optional(be)
 		words := []uint32{uint32(n * groups), uint32(c / groups), uint32(s), f32w(eps), hg, hb, uint32(groups), act}
 		b.costNext(kernel, 0)
-		b.runRows("group_norm", n*groups, words, t.buf, gb, bb, out.buf)
+		b.runRows(b.reduction("group_norm"), n*groups, words, t.buf, gb, bb, out.buf)
 	}
 	return out
 }
@@ -208,4 +209,13 @@ func (b *Backend) TimestepEmbedding(ts []float32, dim int) kernels.Tensor {
 		}
 	}
 	return out
+}
+
+// reduction names the variant of a row-reducing shader (reduce.wgsli) for
+// this device: 256 invocations a row on a GPU, one on SwiftShader.
+func (b *Backend) reduction(shader string) string {
+	if b.software {
+		return b.variant(shader, wgsl.Defs{"WG": "1", "SERIAL": "1"})
+	}
+	return b.variant(shader, wgsl.Defs{"WG": "256"})
 }

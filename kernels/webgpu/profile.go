@@ -2,6 +2,7 @@ package webgpu
 
 import (
 	"cmp"
+	"encoding/binary"
 	"slices"
 )
 
@@ -13,11 +14,16 @@ type KernelStat struct {
 	// of the simpler ops ("group_norm", "silu", ...).
 	Kernel     string
 	Dispatches int
-	// Ms is the time of the timed dispatches, 0 when timing was off (see
-	// ProfileTiming): a sum of per-dispatch times, each from submit to
+	// Ms sums the times of the timed dispatches, 0 when none was timed.
+	// How a dispatch is timed is ProfileTiming's answer: with
+	// TimingTimestamps it is GPU time, from the timestamp its own compute
+	// pass wrote as it began to the one it wrote as it ended (possibly
+	// quantized by the implementation, so a short dispatch can read 0);
+	// with TimingPerQueue it is wall-clock time from submit to
 	// onSubmittedWorkDone, so it includes the queue's round trip.
 	Ms float64
-	// Timed counts the dispatches in Ms (the rest ran with timing off).
+	// Timed counts the dispatches in Ms: the rest ran with timing off, or
+	// their timestamps came back unusable (both 0, or out of order).
 	Timed int
 	// FLOPs and Bytes are estimates from the ops' shapes: multiply-adds
 	// count 2 (0 for ops that do little arithmetic); Bytes is what the
@@ -47,25 +53,48 @@ type cost struct {
 
 // profile accumulates KernelStats by kernel name.
 type profile struct {
-	stats map[string]*KernelStat
+	stats  map[string]*KernelStat
+	timing string // how the last timed dispatch was timed, "" before one
 }
 
-func (p *profile) add(c cost, ms float64, timed bool) {
+func (p *profile) stat(kernel string) *KernelStat {
 	if p.stats == nil {
 		p.stats = map[string]*KernelStat{}
 	}
-	s := p.stats[c.kernel]
+	s := p.stats[kernel]
 	if s == nil {
-		s = &KernelStat{Kernel: c.kernel}
-		p.stats[c.kernel] = s
+		s = &KernelStat{Kernel: kernel}
+		p.stats[kernel] = s
 	}
+	return s
+}
+
+// add counts one dispatch and its estimated work.
+func (p *profile) add(c cost) {
+	s := p.stat(c.kernel)
 	s.Dispatches++
 	s.FLOPs += c.flops
 	s.Bytes += c.bytes
-	if timed {
-		s.Timed++
-		s.Ms += ms
+}
+
+// time adds one dispatch's time, taken as timing says, to its kernel
+// (which add counted already: timestamps arrive later than the dispatch).
+func (p *profile) time(kernel string, ms float64, timing string) {
+	s := p.stat(kernel)
+	s.Timed++
+	s.Ms += ms
+	p.timing = timing
+}
+
+// passNs is the GPU time between a pass's two resolved timestamps. ok is
+// false when they say nothing: both 0 (not written, or an implementation
+// that writes none) or out of order (WebGPU allows it, for instance across
+// a clock change).
+func passNs(begin, end uint64) (ns uint64, ok bool) {
+	if begin == 0 && end == 0 || end < begin {
+		return 0, false
 	}
+	return end - begin, true
 }
 
 // report lists the kernels, the most time first, then the most dispatches.
@@ -97,6 +126,25 @@ func kernelName(shader string) string {
 	return shader
 }
 
+// addStamps adds the GPU times in raw, resolved timestamps, to the
+// profile: chunk k of raw (chunkBytes each) holds a begin and an end
+// timestamp for each kernel of chunks[k], in order. seen reports whether
+// any timestamp was not 0.
+func (p *profile) addStamps(raw []byte, chunkBytes int, chunks [][]string) (seen bool) {
+	for k, kernels := range chunks {
+		at := raw[k*chunkBytes:]
+		for i, kernel := range kernels {
+			begin := binary.LittleEndian.Uint64(at[16*i:])
+			end := binary.LittleEndian.Uint64(at[16*i+8:])
+			seen = seen || begin != 0 || end != 0
+			if ns, ok := passNs(begin, end); ok {
+				p.time(kernel, float64(ns)/1e6, TimingTimestamps)
+			}
+		}
+	}
+	return seen
+}
+
 // TotalDispatches sums Dispatches over a report.
 func TotalDispatches(r []KernelStat) int {
 	n := 0
@@ -106,8 +154,16 @@ func TotalDispatches(r []KernelStat) int {
 	return n
 }
 
-// Timing says how ProfileReport's times were taken.
+// Timing says how ProfileReport's times were taken (ProfileTiming).
 const (
-	TimingOff      = "off"                                     // counts and estimates only
-	TimingPerQueue = "submit per dispatch, wait for the queue" // wall clock, includes queue latency
+	// TimingOff: counts and estimates only, no dispatch was timed.
+	TimingOff = "off"
+	// TimingTimestamps: GPU time from timestamp queries, every dispatch in
+	// a compute pass of its own that writes a timestamp as it begins and
+	// ends; dispatches are still submitted in batches.
+	TimingTimestamps = "GPU timestamps, one compute pass per dispatch"
+	// TimingPerQueue: wall clock, every dispatch submitted alone and waited
+	// for, so each time includes the queue's round trip. The fallback on
+	// devices without 'timestamp-query' (or whose timestamps all read 0).
+	TimingPerQueue = "submit per dispatch, wait for the queue"
 )

@@ -5,7 +5,9 @@
 //
 // Ops are recorded into one compute pass and submitted in batches; Download
 // and Sync flush them. Pipelines, bind groups and uniform buffers (keyed by
-// their contents) are cached.
+// their contents) are cached. Profile times every dispatch: by GPU
+// timestamps (a pass per dispatch) where the device has 'timestamp-query',
+// else by submitting each alone (see profile_js.go).
 //
 // New, Download, Sync and the first use of each op wait on JavaScript
 // promises: call them from a goroutine, never from inside a js.FuncOf
@@ -26,6 +28,8 @@ type config struct {
 	guardBands     bool
 	maxTensorBytes uint64
 	noSubgroups    bool
+	noTimestamps   bool
+	stampChunks    int // batches of timestamps read back at once; 0: stampChunks
 }
 
 // WithGuardBands makes every op output carry extra words filled with a NaN
@@ -40,3 +44,8 @@ func WithMaxTensorBytes(n uint64) Option { return func(c *config) { c.maxTensorB
 // WithoutSubgroups keeps the device from enabling the subgroups feature, so
 // kernels take their fallback paths (tests use it to cover both).
 func WithoutSubgroups() Option { return func(c *config) { c.noSubgroups = true } }
+
+// WithoutTimestamps keeps the device from enabling 'timestamp-query', so
+// Profile times every dispatch by submitting it alone and waiting for the
+// queue (tests use it to cover both ways of timing).
+func WithoutTimestamps() Option { return func(c *config) { c.noTimestamps = true } }

@@ -23,9 +23,7 @@ type ComputePassEncoder struct {
 // since a pass typically records many dispatches.
 func (e *CommandEncoder) BeginComputePass(desc *ComputePassDescriptor) *ComputePassEncoder {
 	var p js.Value
-	if desc != nil && desc.Label != "" {
-		o := js.Global().Get("Object").New()
-		o.Set("label", desc.Label)
+	if o := desc.object(); !o.IsUndefined() {
 		p = e.js.Call("beginComputePass", o)
 	} else {
 		p = e.js.Call("beginComputePass")

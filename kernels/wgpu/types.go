@@ -3,8 +3,9 @@
 // github.com/gogpu/wgpu (RequestAdapter, Adapter.RequestDevice,
 // Device.CreateBuffer, CreateShaderModule, CreateComputePipeline,
 // CreateBindGroup, Queue().WriteBuffer, Queue().Submit, error scopes, Limits,
-// Features) so that moving to that package later is a small change; it is
-// ours because that module is not available here.
+// Features, CreateQuerySet with ComputePassTimestampWrites and
+// ResolveQuerySet) so that moving to that package later is a small change;
+// it is ours because that module is not available here.
 //
 // Everything that talks to the browser is in *_js.go files; this file holds
 // the plain-Go types, so the package also builds (as types only) natively.
@@ -95,6 +96,13 @@ type Features []string
 // Contains reports whether the feature name is present.
 func (f Features) Contains(name string) bool { return slices.Contains(f, name) }
 
+// GPUFeatureName values genplay checks for.
+const (
+	FeatureShaderF16      = "shader-f16"
+	FeatureSubgroups      = "subgroups"
+	FeatureTimestampQuery = "timestamp-query" // QueryTypeTimestamp and ComputePassTimestampWrites
+)
+
 // AdapterInfo is GPUAdapterInfo.
 type AdapterInfo struct {
 	Vendor       string
@@ -150,8 +158,31 @@ type ShaderModuleDescriptor struct {
 // CommandEncoderDescriptor is GPUCommandEncoderDescriptor.
 type CommandEncoderDescriptor struct{ Label string }
 
-// ComputePassDescriptor is GPUComputePassDescriptor.
-type ComputePassDescriptor struct{ Label string }
+// QueryType is a GPUQueryType.
+type QueryType string
+
+// GPUQueryType values. A timestamp query is a GPU time in nanoseconds,
+// resolved as a uint64; implementations may quantize it (browsers do, to
+// blunt timing attacks) and its origin is unspecified: only differences
+// mean something.
+const (
+	QueryTypeOcclusion QueryType = "occlusion"
+	QueryTypeTimestamp QueryType = "timestamp" // needs FeatureTimestampQuery
+)
+
+// QuerySetDescriptor is GPUQuerySetDescriptor. Count is at most 4096.
+type QuerySetDescriptor struct {
+	Label string
+	Type  QueryType
+	Count uint32
+}
+
+// QueryResolveAlignment is the alignment ResolveQuerySet's destination
+// offset needs, and QueryResultSize the bytes one resolved query takes.
+const (
+	QueryResolveAlignment = 256
+	QueryResultSize       = 8
+)
 
 // CompilationMessage is one message of a shader module's compilation info.
 type CompilationMessage struct {

@@ -1,6 +1,6 @@
-// group_norm: x [N, C, S] (S = product of trailing dims). One workgroup per
-// (n, group): the group's cpg = C/groups channels are contiguous, cpg*S
-// values. Two passes (mean, then variance) for accuracy; gamma and beta are
+// group_norm: x [N, C, S] (S = product of trailing dims). One workgroup
+// (WG invocations: reduce.wgsli) per (n, group): the group's cpg =
+// C/groups channels are contiguous, cpg*S values. Two passes (mean, then variance) for accuracy; gamma and beta are
 // per channel and ignored when has_gamma / has_beta are 0. act 1 applies
 // SiLU to the result (GroupNormSiLU: one dispatch instead of two).
 
@@ -14,7 +14,7 @@ struct Params { groups_total: u32, cpg: u32, s: u32, eps: f32, has_gamma: u32, h
 
 #include reduce
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) t: u32) {
     let gi = wg.x + wg.y * nwg.x; // n * groups + g
@@ -23,12 +23,12 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
     let base = gi * len;
     let c0 = (gi % p.groups) * p.cpg;
     var sum = 0.0;
-    for (var j = t; j < len; j += 256u) { sum += x[base + j]; }
+    for (var j = t; j < len; j += WG) { sum += x[base + j]; }
     let mean = reduce_sum(t, sum) / f32(len);
     var v = 0.0;
-    for (var j = t; j < len; j += 256u) { let d = x[base + j] - mean; v += d * d; }
+    for (var j = t; j < len; j += WG) { let d = x[base + j] - mean; v += d * d; }
     let inv = inverseSqrt(reduce_sum(t, v) / f32(len) + p.eps);
-    for (var j = t; j < len; j += 256u) {
+    for (var j = t; j < len; j += WG) {
         let c = c0 + j / p.s;
         var y = (x[base + j] - mean) * inv;
         if (p.has_gamma != 0u) { y = y * gamma[c]; }

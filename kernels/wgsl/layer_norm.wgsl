@@ -1,4 +1,5 @@
-// layer_norm over the last dimension: one workgroup per row of length c;
+// layer_norm over the last dimension: one workgroup (WG invocations:
+// reduce.wgsli) per row of length c;
 // out = (x - mean) / sqrt(var + eps) * gamma + beta. The variance is taken
 // in a second pass over the row for accuracy. gamma and beta are bound to a
 // dummy buffer and ignored when has_gamma / has_beta are 0.
@@ -13,19 +14,19 @@ struct Params { rows: u32, c: u32, eps: f32, has_gamma: u32, has_beta: u32 }
 
 #include reduce
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) t: u32) {
     let row = wg.x + wg.y * nwg.x;
     if (row >= p.rows) { return; }
     let base = row * p.c;
     var s = 0.0;
-    for (var j = t; j < p.c; j += 256u) { s += x[base + j]; }
+    for (var j = t; j < p.c; j += WG) { s += x[base + j]; }
     let mean = reduce_sum(t, s) / f32(p.c);
     var v = 0.0;
-    for (var j = t; j < p.c; j += 256u) { let d = x[base + j] - mean; v += d * d; }
+    for (var j = t; j < p.c; j += WG) { let d = x[base + j] - mean; v += d * d; }
     let inv = inverseSqrt(reduce_sum(t, v) / f32(p.c) + p.eps);
-    for (var j = t; j < p.c; j += 256u) {
+    for (var j = t; j < p.c; j += WG) {
         var y = (x[base + j] - mean) * inv;
         if (p.has_gamma != 0u) { y = y * gamma[j]; }
         if (p.has_beta != 0u) { y = y + beta[j]; }

@@ -28,14 +28,17 @@ struct Params {
     // CONV only: the input image and kernel.
     c: u32, h: u32, w: u32, ks: u32,
     stride: u32, pad: u32, oh: u32, ow: u32,
+    // Not CONV: epilogue.wgsli's.
+    epi: u32, c_len: u32,
 }
 
 @group(0) @binding(0) var<storage, read> a: array<{{AT}}>;
 #if QUANT
 @group(0) @binding(1) var<storage, read> qs: array<u32>;
 @group(0) @binding(2) var<storage, read> scales: array<f32>;
-@group(0) @binding(3) var<storage, read_write> out: array<{{OT}}>;
-@group(0) @binding(4) var<uniform> p: Params;
+@group(0) @binding(3) var<storage, read> c: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out: array<{{OT}}>;
+@group(0) @binding(5) var<uniform> p: Params;
 #elif CONV
 @group(0) @binding(1) var<storage, read> b: array<f32>;
 @group(0) @binding(2) var<storage, read> bias: array<f32>;
@@ -43,8 +46,13 @@ struct Params {
 @group(0) @binding(4) var<uniform> p: Params;
 #else
 @group(0) @binding(1) var<storage, read> b: array<{{BT}}>;
-@group(0) @binding(2) var<storage, read_write> out: array<{{OT}}>;
-@group(0) @binding(3) var<uniform> p: Params;
+@group(0) @binding(2) var<storage, read> c: array<f32>;
+@group(0) @binding(3) var<storage, read_write> out: array<{{OT}}>;
+@group(0) @binding(4) var<uniform> p: Params;
+#endif
+#if CONV
+#else
+#include epilogue
 #endif
 
 const WG = {{WG}}u; // the workgroup is WG x WG
@@ -260,21 +268,22 @@ fn outer(a: vec4f, b: vec4f) -> mat4x4f {
     return mat4x4f(a.x * b, a.y * b, a.z * b, a.w * b);
 }
 
-// store4 writes out[row, col .. col+4] (plus the CONV bias), dropping what
-// falls outside the m x n output.
+// store4 writes out[row, col .. col+4] through the epilogue (CONV: plus
+// the bias), dropping what falls outside the m x n output.
 fn store4(obase: u32, row: u32, col: u32, acc: vec4f) {
     if (row >= p.m) { return; }
-#if CONV
     var v = acc;
+    let i = obase + row * p.n + col;
+#if CONV
     if (p.has_bias != 0u) { v += vec4f(bias[row]); }
 #else
-    let v = acc;
+    for (var e = 0u; e < 4u; e++) { v[e] = epilogue(i + e, v[e]); }
 #endif
 #if OVEC
-    if (col < p.n) { out[(obase + row * p.n + col) / 4u] = v; }
+    if (col < p.n) { out[i / 4u] = v; }
 #else
     for (var e = 0u; e < 4u; e++) {
-        if (col + e < p.n) { out[obase + row * p.n + col + e] = v[e]; }
+        if (col + e < p.n) { out[i + e] = v[e]; }
     }
 #endif
 }

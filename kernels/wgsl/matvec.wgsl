@@ -13,31 +13,37 @@
 // the device has the feature): the lanes of a row first sum within their
 // subgroup with subgroupShuffleXor, so workgroup memory holds one partial
 // per row and subgroup instead of one per lane (one per row on NVIDIA's 32). AVEC (F32 only): K % 4 == 0, read as
-// vec4 (quantized K is a multiple of 32, always vec4).
+// vec4 (quantized K is a multiple of 32, always vec4). Every output goes
+// through epilogue.wgsli (a fused bias, residual or SwiGLU gate).
 
 #if SUBGROUPS
 enable subgroups;
 #endif
 
-struct Params { rows: u32, n: u32, k: u32, groups: u32 }
+struct Params { rows: u32, n: u32, k: u32, groups: u32, epi: u32, c_len: u32 }
 
 @group(0) @binding(0) var<storage, read> a: array<{{AT}}>;
 #if QUANT
 @group(0) @binding(1) var<storage, read> qs: array<u32>;
 @group(0) @binding(2) var<storage, read> scales: array<f32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
-@group(0) @binding(4) var<uniform> p: Params;
+@group(0) @binding(3) var<storage, read> c: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;
+@group(0) @binding(5) var<uniform> p: Params;
 #else
 @group(0) @binding(1) var<storage, read> w: array<{{AT}}>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@group(0) @binding(3) var<uniform> p: Params;
+@group(0) @binding(2) var<storage, read> c: array<f32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+@group(0) @binding(4) var<uniform> p: Params;
 #endif
 
+#include epilogue
+
 const LANES = {{LANES}}u;
-const ROWS = 256u / LANES; // weight rows per workgroup
+const WG = {{WG}}u; // invocations per workgroup
+const ROWS = WG / LANES; // weight rows per workgroup
 
 #if REDUCE
-var<workgroup> part: array<f32, 256>;
+var<workgroup> part: array<f32, WG>;
 #endif
 
 fn unpack_i8(x: u32) -> vec4f {
@@ -45,7 +51,7 @@ fn unpack_i8(x: u32) -> vec4f {
     return vec4f(v);
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
 #if SUBGROUPS
         @builtin(subgroup_size) sg_size: u32,
@@ -110,7 +116,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
             let per = LANES / w;
             var sum = 0.0;
             for (var l = 0u; l < per; l++) { sum += part[t * per + l]; }
-            out[row * p.n + nn] = sum;
+            out[row * p.n + nn] = epilogue(row * p.n + nn, sum);
         }
     }
 #elif REDUCE
@@ -121,10 +127,10 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
         if (nn < p.n) {
             var sum = 0.0;
             for (var l = 0u; l < LANES; l++) { sum += part[t * LANES + l]; }
-            out[row * p.n + nn] = sum;
+            out[row * p.n + nn] = epilogue(row * p.n + nn, sum);
         }
     }
 #else
-    if (n < p.n) { out[row * p.n + n] = s; }
+    if (n < p.n) { out[row * p.n + n] = epilogue(row * p.n + n, s); }
 #endif
 }

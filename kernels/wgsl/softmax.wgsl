@@ -1,4 +1,5 @@
-// softmax over the last dimension: one workgroup per row of length c.
+// softmax over the last dimension: one workgroup (WG invocations:
+// reduce.wgsli) per row of length c.
 // Rows are numbered across a 2-D grid of workgroups.
 
 struct Params { rows: u32, c: u32 }
@@ -9,17 +10,17 @@ struct Params { rows: u32, c: u32 }
 
 #include reduce
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) t: u32) {
     let row = wg.x + wg.y * nwg.x;
     if (row >= p.rows) { return; }
     let base = row * p.c;
     var m = -3.0e38;
-    for (var j = t; j < p.c; j += 256u) { m = max(m, x[base + j]); }
+    for (var j = t; j < p.c; j += WG) { m = max(m, x[base + j]); }
     m = reduce_max(t, m);
     var s = 0.0;
-    for (var j = t; j < p.c; j += 256u) { s += exp(x[base + j] - m); }
+    for (var j = t; j < p.c; j += WG) { s += exp(x[base + j] - m); }
     s = reduce_sum(t, s);
-    for (var j = t; j < p.c; j += 256u) { out[base + j] = exp(x[base + j] - m) / s; }
+    for (var j = t; j < p.c; j += WG) { out[base + j] = exp(x[base + j] - m) / s; }
 }

@@ -14,10 +14,17 @@ var bindingRE = regexp.MustCompile(`@group\(0\) @binding\((\d+)\) var<(\w+)`)
 var templates = map[string][]Defs{
 	"matmul_tiled": expand(Defs{"WG": "16", "TM": "4", "TN": "4", "TK": "16", "AT": "f32", "BT": "f32", "OT": "f32"},
 		[]string{"B_T", "B_N", "Q8", "Q4", "CONV"}),
-	"matvec": append(expand(Defs{"AT": "vec4f", "LANES": "32", "REDUCE": "1"}, []string{"", "AVEC", "Q8", "Q4"}),
-		expand(Defs{"AT": "vec4f", "LANES": "32", "REDUCE": "1", "SUBGROUPS": "1"}, []string{"", "AVEC", "Q8", "Q4"})...),
+	"matvec": append(expand(Defs{"AT": "vec4f", "LANES": "32", "WG": "256", "REDUCE": "1"}, []string{"", "AVEC", "Q8", "Q4"}),
+		expand(Defs{"AT": "vec4f", "LANES": "32", "WG": "256", "REDUCE": "1", "SUBGROUPS": "1"}, []string{"", "AVEC", "Q8", "Q4"})...),
 	"attention_tiled": {{"D": "8"}, {"D": "64"}},
+	"rms_norm":        reduction,
+	"layer_norm":      reduction,
+	"group_norm":      reduction,
+	"softmax":         reduction,
 }
+
+// reduction is the two variants of a shader that includes reduce.wgsli.
+var reduction = []Defs{{"WG": "256"}, {"WG": "1", "SERIAL": "1"}}
 
 // expand makes one Defs per kind, each with and without AVEC and OVEC.
 func expand(base Defs, kinds []string) []Defs {
@@ -107,7 +114,7 @@ func checkConventions(t *testing.T, name, src string) {
 }
 
 func TestSpecialize(t *testing.T) {
-	src, err := Specialize("matvec", Defs{"AT": "f32", "LANES": "1"})
+	src, err := Specialize("matvec", Defs{"AT": "f32", "LANES": "1", "WG": "64"})
 	if err != nil {
 		t.Fatal(err)
 	}

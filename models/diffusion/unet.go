@@ -135,8 +135,10 @@ func (g *graph) release() {
 	g.made = nil
 }
 
+// linear is x·Wᵀ + bias, the bias added as the product is stored on
+// backends that fuse it.
 func (g *graph) linear(x kernels.Tensor, l Linear) kernels.Tensor {
-	return g.keep(g.b.Add(g.keep(g.b.MatMul(x, l.Weight, true)), l.Bias))
+	return g.keep(kernels.MatMulAdd(g.b, x, l.Weight, l.Bias, true))
 }
 
 func (g *graph) conv(x kernels.Tensor, c Conv, stride int) kernels.Tensor {

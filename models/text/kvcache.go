@@ -6,12 +6,9 @@ import "github.com/genplay/genplay/kernels"
 // for the positions run so far, so that a decode step computes one token's
 // keys and values and attends to all earlier ones.
 //
-// A step appends with ConcatChannels, which joins [N, C1, ...] and
-// [N, C2, ...] along dimension 1: with N = 1 that is the sequence axis. It
-// copies the cache once per step and layer (O(Len) on the device, no host
-// round trip); an in-place append into a preallocated [1, ContextLength, KV]
-// buffer would need an op that writes rows at an offset and an Attention
-// that reads only the first Len keys.
+// A step appends with kernels.AppendRows: in place on backends that
+// implement it (amortized O(rows added), no dispatch on WebGPU), else a
+// ConcatChannels copy of the whole cache.
 type KVCache struct {
 	b     kernels.Backend
 	k, v  []kernels.Tensor // per layer; nil before the first token
@@ -48,11 +45,9 @@ func (c *KVCache) append(s *scope, i int, k, v kernels.Tensor) (kernels.Tensor, 
 		c.k[i], c.v[i] = k, v
 		return k, v
 	}
-	nk, nv := c.b.ConcatChannels(c.k[i], k), c.b.ConcatChannels(c.v[i], v)
-	c.b.Free(c.k[i])
-	c.b.Free(c.v[i])
-	c.k[i], c.v[i] = nk, nv
-	return nk, nv
+	c.k[i] = kernels.AppendRows(c.b, c.k[i], k)
+	c.v[i] = kernels.AppendRows(c.b, c.v[i], v)
+	return c.k[i], c.v[i]
 }
 
 // Reset empties the cache, freeing its tensors.

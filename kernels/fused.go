@@ -76,6 +76,27 @@ func MatMulGated(b Backend, a, w, g Tensor, transB bool) Tensor {
 	return out
 }
 
+// Conv2dAdder fuses a residual add into a convolution's store: a UNet
+// resnet ends with Add(x, Conv2d(h)), one dispatch and one feature-map
+// temporary fewer per resnet.
+type Conv2dAdder interface {
+	// Conv2dAdd is Add(Conv2d(x, w, bias, stride, pad), r), r of the
+	// convolution's output shape.
+	Conv2dAdd(x, w, bias, r Tensor, stride, pad int) Tensor
+}
+
+// Conv2dAdd computes Conv2d(x, w, bias, stride, pad) + r on b: fused when
+// b implements Conv2dAdder, else as the two ops.
+func Conv2dAdd(b Backend, x, w, bias, r Tensor, stride, pad int) Tensor {
+	if f, ok := b.(Conv2dAdder); ok {
+		return f.Conv2dAdd(x, w, bias, r, stride, pad)
+	}
+	c := b.Conv2d(x, w, bias, stride, pad)
+	out := b.Add(c, r)
+	b.Free(c)
+	return out
+}
+
 // RowAppender grows a sequence without copying what it holds: a KV cache
 // gains one row per decoded token, and ConcatChannels would copy the whole
 // cache (O(length) per token) in a dispatch of its own.

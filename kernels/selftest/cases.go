@@ -66,6 +66,8 @@ func Cases() []Case {
 		matmulEpilogueCase(true, q8, []int{1, 1, 96}, 70),
 		matmulEpilogueCase(true, q4, []int{1, 33, 64}, 21),
 		matmulEpilogueCase(true, quant.F32, []int{6, 20}, 12),
+		conv2dAddCase(2, 3, 7, 6, 5, 3, 1, 1),
+		conv2dAddCase(1, 4, 9, 9, 8, 3, 2, 1),
 		appendRowsCase(24, 5, 1, 1, 1, 3, 1),
 		appendRowsCase(7, 1, 2),
 

@@ -150,3 +150,30 @@ func appendRowsCase(c, l0 int, steps ...int) Case {
 		},
 	}
 }
+
+// conv2dAddCase checks kernels.Conv2dAdd against Conv2d then Add in the
+// reference.
+func conv2dAddCase(n, c, h, w, o, k, stride, pad int) Case {
+	oh, ow := (h+2*pad-k)/stride+1, (w+2*pad-k)/stride+1
+	out := []int{n, o, oh, ow}
+	return Case{
+		Op:    "Conv2dAdd",
+		Shape: fmt.Sprintf("x[%d %d %d %d] w[%d %d %d %d] s%d p%d", n, c, h, w, o, c, k, k, stride, pad),
+		FLOPs: 2 * float64(n*o*oh*ow*c*k*k),
+		Bytes: f * float64(n*c*h*w+o*c*k*k+2*numel(out)),
+		tol:   tolLinear,
+		build: func(e *env) op {
+			x, xd := e.f32("x", 1, n, c, h, w)
+			wt, wd := e.f32("w", 1, o, c, k, k)
+			b, bd := e.f32("bias", 1, o)
+			r, rd := e.f32("r", 2, out...)
+			return op{
+				run: func() kernels.Tensor { return kernels.Conv2dAdd(e.b, x, wt, b, r, stride, pad) },
+				want: func() []float32 {
+					return ref.Add(ref.Conv2d(xd, wd, bd, n, c, h, w, o, k, stride, pad), rd)
+				},
+				shape: out,
+			}
+		},
+	}
+}

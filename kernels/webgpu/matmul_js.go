@@ -220,8 +220,9 @@ func (b *Backend) matmulTiled(ta, tb, out *tensor, transB bool, batch, m, n, k, 
 
 // conv2dGemm runs conv2d as an implicit GEMM on matmul_tiled.wgsl (CONV):
 // per image, out [O, OH*OW] = w [O, C*k*k] · im2col(x) [C*k*k, OH*OW], the
-// im2col columns gathered from x while a slice is staged, never stored.
-func (b *Backend) conv2dGemm(x, w, bias, out *tensor, stride, pad int) {
+// im2col columns gathered from x while a slice is staged, never stored;
+// then the bias and the epilogue (a fused residual).
+func (b *Backend) conv2dGemm(x, w, bias, out *tensor, stride, pad int, epi []uint32, res *wgpu.Buffer) {
 	n, c, h, wd := x.shape[0], x.shape[1], x.shape[2], x.shape[3]
 	o, ks := w.shape[0], w.shape[2]
 	oh, ow := out.shape[2], out.shape[3]
@@ -244,9 +245,9 @@ func (b *Backend) conv2dGemm(x, w, bias, out *tensor, stride, pad int) {
 	bb, hb := b.optional(bias)
 	y, z := b.grid(n * tilesM)
 	words := []uint32{uint32(gm), uint32(gn), uint32(gk), uint32(n), uint32(tilesM), 0, uint32(c * h * wd), hb,
-		uint32(c), uint32(h), uint32(wd), uint32(ks), uint32(stride), uint32(pad), uint32(oh), uint32(ow), epiNone, 1}
+		uint32(c), uint32(h), uint32(wd), uint32(ks), uint32(stride), uint32(pad), uint32(oh), uint32(ow), epi[0], epi[1]}
 	b.costNext("conv2d", 2*float64(n)*float64(gm)*float64(gn)*float64(gk))
-	b.run(b.variant("matmul_tiled", defs), words, uint32(tilesN), y, z, w.buf, x.buf, bb, out.buf)
+	b.run(b.variant("matmul_tiled", defs), words, uint32(tilesN), y, z, w.buf, x.buf, bb, res, out.buf)
 }
 
 // maxHeadDim is the largest head size attention.wgsl handles (4 dims per

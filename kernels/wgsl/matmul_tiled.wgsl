@@ -28,8 +28,7 @@ struct Params {
     // CONV only: the input image and kernel.
     c: u32, h: u32, w: u32, ks: u32,
     stride: u32, pad: u32, oh: u32, ow: u32,
-    // Not CONV: epilogue.wgsli's.
-    epi: u32, c_len: u32,
+    epi: u32, c_len: u32, // epilogue.wgsli's
 }
 
 @group(0) @binding(0) var<storage, read> a: array<{{AT}}>;
@@ -42,18 +41,16 @@ struct Params {
 #elif CONV
 @group(0) @binding(1) var<storage, read> b: array<f32>;
 @group(0) @binding(2) var<storage, read> bias: array<f32>;
-@group(0) @binding(3) var<storage, read_write> out: array<{{OT}}>;
-@group(0) @binding(4) var<uniform> p: Params;
+@group(0) @binding(3) var<storage, read> c: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out: array<{{OT}}>;
+@group(0) @binding(5) var<uniform> p: Params;
 #else
 @group(0) @binding(1) var<storage, read> b: array<{{BT}}>;
 @group(0) @binding(2) var<storage, read> c: array<f32>;
 @group(0) @binding(3) var<storage, read_write> out: array<{{OT}}>;
 @group(0) @binding(4) var<uniform> p: Params;
 #endif
-#if CONV
-#else
 #include epilogue
-#endif
 
 const WG = {{WG}}u; // the workgroup is WG x WG
 const NT = WG * WG;
@@ -268,17 +265,16 @@ fn outer(a: vec4f, b: vec4f) -> mat4x4f {
     return mat4x4f(a.x * b, a.y * b, a.z * b, a.w * b);
 }
 
-// store4 writes out[row, col .. col+4] through the epilogue (CONV: plus
-// the bias), dropping what falls outside the m x n output.
+// store4 writes out[row, col .. col+4] (CONV: plus the bias) through the
+// epilogue, dropping what falls outside the m x n output.
 fn store4(obase: u32, row: u32, col: u32, acc: vec4f) {
     if (row >= p.m) { return; }
     var v = acc;
     let i = obase + row * p.n + col;
 #if CONV
     if (p.has_bias != 0u) { v += vec4f(bias[row]); }
-#else
-    for (var e = 0u; e < 4u; e++) { v[e] = epilogue(i + e, v[e]); }
 #endif
+    for (var e = 0u; e < 4u; e++) { v[e] = epilogue(i + e, v[e]); }
 #if OVEC
     if (col < p.n) { out[i / 4u] = v; }
 #else

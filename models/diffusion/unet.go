@@ -219,11 +219,12 @@ func (g *graph) forward(x kernels.Tensor, t []float32, y []int32) kernels.Tensor
 func (g *graph) resnet(x, stemb kernels.Tensor, r *Resnet) kernels.Tensor {
 	h := g.conv(g.normSiLU(x, r.Norm1), r.Conv1, 1)
 	h = g.addChannels(h, g.conv(stemb, r.TimeEmbProj, 1))
-	h = g.conv(g.normSiLU(h, r.Norm2), r.Conv2, 1)
 	if r.Shortcut != nil {
 		x = g.conv(x, *r.Shortcut, 1)
 	}
-	return g.add(x, h)
+	// x + conv2(h), the add fused into the convolution where the backend can.
+	h = g.normSiLU(h, r.Norm2)
+	return g.keep(kernels.Conv2dAdd(g.b, h, r.Conv2.Weight, r.Conv2.Bias, x, 1, r.Conv2.Weight.Shape()[2]/2))
 }
 
 // attention is model.py's Attention: self-attention over the H·W positions

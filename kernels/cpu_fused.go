@@ -65,3 +65,26 @@ func (c *cpu) AppendRows(seq, x Tensor) Tensor {
 }
 
 var _ RowAppender = (*cpu)(nil)
+
+// SplitQKV copies each row's three column ranges out, then rotates q and k
+// with RoPE (QKVSplitter): a few row copies instead of the composed
+// fallback's transposes.
+func (c *cpu) SplitQKV(qkv Tensor, nHeads, nKVHeads, pos0 int, ropeBase float32) (q, k, v Tensor) {
+	bs, l, d := splitDims(qkv.Shape(), nHeads, nKVHeads)
+	in := c.input("SplitQKV", qkv)
+	nq, nkv := nHeads*d, nKVHeads*d
+	qt, kt, vt := output("SplitQKV", []int{bs, l, nq}), output("SplitQKV", []int{bs, l, nkv}), output("SplitQKV", []int{bs, l, nkv})
+	for r := 0; r < bs*l; r++ {
+		row := in.f32[r*(nq+2*nkv):][:nq+2*nkv]
+		copy(qt.f32[r*nq:][:nq], row[:nq])
+		copy(kt.f32[r*nkv:][:nkv], row[nq:nq+nkv])
+		copy(vt.f32[r*nkv:][:nkv], row[nq+nkv:])
+	}
+	if ropeBase <= 0 {
+		return qt, kt, vt
+	}
+	q, k = c.RoPE(qt, nHeads, pos0, ropeBase), c.RoPE(kt, nKVHeads, pos0, ropeBase)
+	return q, k, vt
+}
+
+var _ QKVSplitter = (*cpu)(nil)

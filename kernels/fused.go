@@ -97,6 +97,51 @@ func Conv2dAdd(b Backend, x, w, bias, r Tensor, stride, pad int) Tensor {
 	return out
 }
 
+// QKVSplitter splits a fused query-key-value projection, so that a
+// decoder block computes q, k and v with one matmul instead of three.
+type QKVSplitter interface {
+	// SplitQKV returns the columns of qkv [B, L, (nHeads+2·nKVHeads)·D]
+	// as q [B, L, nHeads·D], k and v [B, L, nKVHeads·D]. With ropeBase > 0,
+	// q and k come back rotated as RoPE(x, heads, pos0, ropeBase) rotates
+	// them (Llama); with 0, unrotated (GPT-2).
+	SplitQKV(qkv Tensor, nHeads, nKVHeads, pos0 int, ropeBase float32) (q, k, v Tensor)
+}
+
+// SplitQKV splits qkv on b (see QKVSplitter): in one pass when b
+// implements QKVSplitter, else with the Backend's ops (the columns taken
+// as rows of the transpose, then RoPE).
+func SplitQKV(b Backend, qkv Tensor, nHeads, nKVHeads, pos0 int, ropeBase float32) (q, k, v Tensor) {
+	if f, ok := b.(QKVSplitter); ok {
+		return f.SplitQKV(qkv, nHeads, nKVHeads, pos0, ropeBase)
+	}
+	_, _, d := splitDims(qkv.Shape(), nHeads, nKVHeads)
+	t := b.Transpose(qkv)
+	cols := func(start, n int) Tensor {
+		r := b.Rows(t, start, n)
+		out := b.Transpose(r)
+		b.Free(r)
+		return out
+	}
+	q, k, v = cols(0, nHeads*d), cols(nHeads*d, nKVHeads*d), cols((nHeads+nKVHeads)*d, nKVHeads*d)
+	b.Free(t)
+	if ropeBase > 0 {
+		rq, rk := b.RoPE(q, nHeads, pos0, ropeBase), b.RoPE(k, nKVHeads, pos0, ropeBase)
+		b.Free(q)
+		b.Free(k)
+		q, k = rq, rk
+	}
+	return q, k, v
+}
+
+// splitDims checks SplitQKV's shapes and returns B, L and the head size D.
+func splitDims(shape []int, nHeads, nKVHeads int) (bs, l, d int) {
+	heads := nHeads + 2*nKVHeads
+	if len(shape) != 3 || nHeads <= 0 || nKVHeads <= 0 || shape[2]%heads != 0 || (shape[2]/heads)%2 != 0 {
+		panic(fmt.Sprintf("kernels: SplitQKV: qkv %v with %d heads and %d kv heads needs [B, L, (heads+2·kv heads)·D], D even", shape, nHeads, nKVHeads))
+	}
+	return shape[0], shape[1], shape[2] / heads
+}
+
 // RowAppender grows a sequence without copying what it holds: a KV cache
 // gains one row per decoded token, and ConcatChannels would copy the whole
 // cache (O(length) per token) in a dispatch of its own.

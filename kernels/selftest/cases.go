@@ -68,6 +68,12 @@ func Cases() []Case {
 		matmulEpilogueCase(true, quant.F32, []int{6, 20}, 12),
 		conv2dAddCase(2, 3, 7, 6, 5, 3, 1, 1),
 		conv2dAddCase(1, 4, 9, 9, 8, 3, 2, 1),
+		splitQKVCase(0, 1, 5, 4, 2, 8, 3, 10000),
+		splitQKVCase(1, 1, 5, 4, 2, 8, 3, 10000),
+		splitQKVCase(2, 1, 5, 4, 2, 8, 3, 10000),
+		splitQKVCase(0, 2, 3, 3, 3, 6, 0, 0), // GPT-2: no rotation
+		splitQKVCase(1, 2, 3, 3, 3, 6, 0, 0),
+		splitQKVCase(1, 1, 1, 2, 1, 64, 200, 500000), // a decode step
 		appendRowsCase(24, 5, 1, 1, 1, 3, 1),
 		appendRowsCase(7, 1, 2),
 

@@ -177,3 +177,40 @@ func conv2dAddCase(n, c, h, w, o, k, stride, pad int) Case {
 		},
 	}
 }
+
+// splitQKVCase checks output which (0 q, 1 k, 2 v) of kernels.SplitQKV
+// against the columns of qkv, rotated by ref.RoPE when base > 0.
+func splitQKVCase(which, bs, l, nh, nkv, d, pos0 int, base float32) Case {
+	width := (nh + 2*nkv) * d
+	heads := []int{nh, nkv, nkv}[which]
+	first := []int{0, nh * d, (nh + nkv) * d}[which]
+	return Case{
+		Op:    "SplitQKV/" + []string{"q", "k", "v"}[which],
+		Shape: fmt.Sprintf("qkv[%d %d %d] heads%d/%d pos%d base%g", bs, l, width, nh, nkv, pos0, base),
+		Bytes: f * float64(2*bs*l*width),
+		tol:   tolTrig,
+		build: func(e *env) op {
+			x, xd := e.f32("qkv", 1, bs, l, width)
+			return op{
+				run: func() kernels.Tensor {
+					q, k, v := kernels.SplitQKV(e.b, x, nh, nkv, pos0, base)
+					parts := []kernels.Tensor{q, k, v}
+					for i, t := range parts {
+						if i != which {
+							e.keep(t)
+						}
+					}
+					return parts[which]
+				},
+				want: func() []float32 {
+					cols := ref.Transpose(ref.Rows(ref.Transpose(xd, bs, l, width), bs, width, l, first, heads*d), bs, heads*d, l)
+					if base > 0 && which < 2 {
+						return ref.RoPE(cols, bs, l, heads, d, pos0, base)
+					}
+					return cols
+				},
+				shape: []int{bs, l, heads * d},
+			}
+		},
+	}
+}

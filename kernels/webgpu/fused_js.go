@@ -83,3 +83,35 @@ func (b *Backend) room(buf *wgpu.Buffer, guard bool) uint64 {
 }
 
 var _ kernels.RowAppender = (*Backend)(nil)
+
+// SplitQKV is split_qkv.wgsl: one dispatch for the three column ranges and
+// both rotations (kernels.QKVSplitter).
+func (b *Backend) SplitQKV(qkv kernels.Tensor, nHeads, nKVHeads, pos0 int, ropeBase float32) (q, k, v kernels.Tensor) {
+	t := b.f32(qkv, "split_qkv")
+	if s := t.shape; len(s) != 3 || nHeads <= 0 || nKVHeads <= 0 || s[2]%(nHeads+2*nKVHeads) != 0 || s[2]/(nHeads+2*nKVHeads)%2 != 0 {
+		panic(fmt.Sprintf("webgpu: split_qkv: qkv %v with %d heads and %d kv heads needs [B, L, (heads+2·kv heads)·D], D even", s, nHeads, nKVHeads))
+	}
+	bs, l, d := t.shape[0], t.shape[1], t.shape[2]/(nHeads+2*nKVHeads)
+	tq := b.output("split_qkv", []int{bs, l, nHeads * d})
+	tk := b.output("split_qkv", []int{bs, l, nKVHeads * d})
+	tv := b.output("split_qkv", []int{bs, l, nKVHeads * d})
+	if !live(t, tq, tk, tv) || t.n == 0 {
+		return tq, tk, tv
+	}
+	tab, rope := b.dummy, uint32(0)
+	if ropeBase > 0 {
+		var err error
+		if tab, err = b.ropeTable(l, d, pos0, ropeBase); err != nil {
+			b.fail(fmt.Errorf("webgpu: split_qkv: %w", err))
+			return tq, tk, tv
+		}
+		defer b.release(tab)
+		rope = 1
+	}
+	pairs := t.n / 2
+	words := []uint32{uint32(pairs), uint32(l), uint32(nHeads), uint32(nKVHeads), uint32(d / 2), rope}
+	b.run1D("split_qkv", pairs, words, t.buf, tab, tq.buf, tk.buf, tv.buf)
+	return tq, tk, tv
+}
+
+var _ kernels.QKVSplitter = (*Backend)(nil)

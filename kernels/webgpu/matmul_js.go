@@ -359,8 +359,22 @@ func (b *Backend) RoPE(x kernels.Tensor, nHeads, pos0 int, base float32) kernels
 	if !live(t, out) || out.n == 0 {
 		return out
 	}
-	// cos and sin per (position, pair) in float64 on the host: f32 angles
-	// of large positions are imprecise on GPUs.
+	tab, err := b.ropeTable(l, d, pos0, base)
+	if err != nil {
+		b.fail(fmt.Errorf("webgpu: rope: %w", err))
+		return out
+	}
+	pairs := t.n / 2
+	b.run1D("rope", pairs, []uint32{uint32(pairs), uint32(l), uint32(nHeads), uint32(d / 2)}, t.buf, tab, out.buf)
+	b.release(tab)
+	return out
+}
+
+// ropeTable uploads cos and sin per (position, pair), [L, D/2, 2], for
+// positions pos0.. (rope.wgsl, split_qkv.wgsl). They are computed in
+// float64 on the host: f32 angles of large positions are imprecise on GPUs.
+// The caller releases the buffer.
+func (b *Backend) ropeTable(l, d, pos0 int, base float32) (*wgpu.Buffer, error) {
 	half := d / 2
 	cs := make([]float32, 2*l*half)
 	for p := 0; p < l; p++ {
@@ -374,12 +388,5 @@ func (b *Backend) RoPE(x kernels.Tensor, nHeads, pos0 int, base float32) kernels
 	if err == nil {
 		err = b.queue.WriteBuffer(tab, 0, f32Bytes(cs))
 	}
-	if err != nil {
-		b.fail(fmt.Errorf("webgpu: rope: %w", err))
-		return out
-	}
-	pairs := t.n / 2
-	b.run1D("rope", pairs, []uint32{uint32(pairs), uint32(l), uint32(nHeads), uint32(half)}, t.buf, tab, out.buf)
-	b.release(tab)
-	return out
+	return tab, err
 }

@@ -101,7 +101,8 @@ func (m *Model) gpt2Block(s *scope, i int, x kernels.Tensor, cache *KVCache) ker
 		return s.add(kernels.MatMulAdd(b, x, w, bias, true))
 	}
 	h := s.add(b.LayerNorm(x, l.AttnNorm, l.AttnNormB, c.NormEps))
-	q, k, v := linear(h, l.Q, l.QB), linear(h, l.K, l.KB), linear(h, l.V, l.VB)
+	q, k, v := kernels.SplitQKV(b, linear(h, l.QKV, l.QKVB), c.Heads, c.KVHeads, 0, 0)
+	q, k, v = s.add(q), s.add(k), s.add(v)
 	k, v = cache.append(s, i, k, v)
 	cache.observe(i, c, q, k)
 	a := s.add(b.Attention(q, k, v, c.Heads, c.KVHeads, true))
@@ -112,15 +113,16 @@ func (m *Model) gpt2Block(s *scope, i int, x kernels.Tensor, cache *KVCache) ker
 }
 
 // llamaBlock is one Llama block: RMSNorm, attention with RoPE on q and k
-// (grouped-query when KVHeads < Heads), RMSNorm, SwiGLU. The residual adds
-// and the SwiGLU gating ride on the matmuls (kernels.MatMulFuser): 12
-// dispatches a block on WebGPU instead of 19 with the KV cache's appends.
+// (grouped-query when KVHeads < Heads), RMSNorm, SwiGLU. q, k and v come
+// from one matmul and one split (kernels.SplitQKV, RoPE included); the
+// residual adds and the SwiGLU gating ride on the matmuls
+// (kernels.MatMulFuser); the KV cache grows in place (kernels.AppendRows):
+// 9 dispatches a block on WebGPU instead of 19.
 func (m *Model) llamaBlock(s *scope, i int, x kernels.Tensor, cache *KVCache, pos0 int) kernels.Tensor {
 	b, c, l := m.b, m.Config, &m.w.layers[i]
 	h := s.add(b.RMSNorm(x, l.AttnNorm, c.NormEps))
-	q := s.add(b.RoPE(s.add(b.MatMul(h, l.Q, true)), c.Heads, pos0, c.RopeBase))
-	k := s.add(b.RoPE(s.add(b.MatMul(h, l.K, true)), c.KVHeads, pos0, c.RopeBase))
-	v := s.add(b.MatMul(h, l.V, true))
+	q, k, v := kernels.SplitQKV(b, s.add(b.MatMul(h, l.QKV, true)), c.Heads, c.KVHeads, pos0, c.RopeBase)
+	q, k, v = s.add(q), s.add(k), s.add(v)
 	k, v = cache.append(s, i, k, v)
 	cache.observe(i, c, q, k)
 	a := s.add(b.Attention(q, k, v, c.Heads, c.KVHeads, true))

@@ -3,6 +3,7 @@ package text
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/genplay/genplay/kernels"
 	"github.com/genplay/genplay/weights"
@@ -14,8 +15,7 @@ import (
 // architecture does not use is nil.
 type layerWeights struct {
 	AttnNorm, AttnNormB kernels.Tensor // (C) blk.N.attn_norm.weight, .bias (gpt2)
-	Q, K, V             kernels.Tensor // (C, C), (KV, C), (KV, C): blk.N.attn_q/k/v, or gpt2's attn_qkv split by rows
-	QB, KB, VB          kernels.Tensor // (C), (KV), (KV) gpt2 biases
+	QKV, QKVB           kernels.Tensor // (C+2KV, C): blk.N.attn_q, _k, _v stacked (llama) or gpt2's attn_qkv; (3C) its bias (gpt2)
 	O, OB               kernels.Tensor // (C, C) blk.N.attn_output.weight, (C) .bias (gpt2)
 	FFNNorm, FFNNormB   kernels.Tensor // (C) blk.N.ffn_norm.weight, .bias (gpt2)
 	Gate                kernels.Tensor // (F, C) blk.N.ffn_gate.weight (llama)
@@ -70,25 +70,56 @@ func (l *loader) keep(t kernels.Tensor, err error) (kernels.Tensor, error) {
 }
 
 // matrix uploads a weight matrix in its stored dtype (quantized ones stay
-// quantized on the backend). Rows [r0, r1) select part of it: gpt2's fused
-// attn_qkv is split into Q, K and V this way, since the Backend has no
-// slicing op.
-func (l *loader) matrix(dst *kernels.Tensor, name string, rows, cols, r0, r1 int) error {
+// quantized on the backend).
+func (l *loader) matrix(dst *kernels.Tensor, name string, rows, cols int) error {
 	t, err := l.info(name, rows, cols)
 	if err != nil {
 		return err
 	}
-	rowBytes, err := t.DType.RowBytes(int64(cols))
-	if err != nil {
-		return fmt.Errorf("tensor %s: %w", name, err)
-	}
-	raw := t.Data[int64(r0)*rowBytes : int64(r1)*rowBytes]
-	*dst, err = l.keep(l.b.UploadRaw(name, []int{r1 - r0, cols}, t.DType, raw))
+	*dst, err = l.keep(l.b.UploadRaw(name, []int{rows, cols}, t.DType, t.Data))
 	return err
 }
 
-// vector uploads a norm weight or bias as f32, elements [i0, i1) of it.
-func (l *loader) vector(dst *kernels.Tensor, name string, n, i0, i1 int) error {
+// stacked uploads matrices of cols columns one above the other, as one
+// [Σ rows, cols] weight: Llama's attn_q, attn_k and attn_v become one
+// matmul (then kernels.SplitQKV). GGML rows are independent blocks, so
+// same-dtype matrices stack as bytes; mixed dtypes stack as f32.
+func (l *loader) stacked(dst *kernels.Tensor, names []string, rows []int, cols int) error {
+	infos := make([]*weights.TensorInfo, len(names))
+	same, total := true, 0
+	for i, name := range names {
+		t, err := l.info(name, rows[i], cols)
+		if err != nil {
+			return err
+		}
+		infos[i], total = t, total+rows[i]
+		same = same && t.DType == infos[0].DType
+	}
+	label := strings.Join(names, "+")
+	if same {
+		var raw []byte
+		for _, t := range infos {
+			raw = append(raw, t.Data...)
+		}
+		var err error
+		*dst, err = l.keep(l.b.UploadRaw(label, []int{total, cols}, infos[0].DType, raw))
+		return err
+	}
+	var x []float32
+	for _, t := range infos {
+		v, err := t.Float32()
+		if err != nil {
+			return err
+		}
+		x = append(x, v...)
+	}
+	var err error
+	*dst, err = l.keep(l.b.Upload(label, []int{total, cols}, x))
+	return err
+}
+
+// vector uploads a norm weight or bias as f32.
+func (l *loader) vector(dst *kernels.Tensor, name string, n int) error {
 	t, err := l.info(name, n)
 	if err != nil {
 		return err
@@ -97,7 +128,7 @@ func (l *loader) vector(dst *kernels.Tensor, name string, n, i0, i1 int) error {
 	if err != nil {
 		return err
 	}
-	*dst, err = l.keep(l.b.Upload(name, []int{i1 - i0}, x[i0:i1]))
+	*dst, err = l.keep(l.b.Upload(name, []int{n}, x))
 	return err
 }
 
@@ -116,32 +147,28 @@ func loadWeights(b kernels.Backend, f *weights.File, c Config) (_ *modelWeights,
 	var steps []func() error
 	add := func(fs ...func() error) { steps = append(steps, fs...) }
 	mat := func(dst *kernels.Tensor, name string, rows, cols int) func() error {
-		return func() error { return l.matrix(dst, name, rows, cols, 0, rows) }
+		return func() error { return l.matrix(dst, name, rows, cols) }
 	}
 	add(mat(&w.TokEmbd, "token_embd.weight", c.VocabSize, C))
 	vec := func(dst *kernels.Tensor, name string, n int) func() error {
-		return func() error { return l.vector(dst, name, n, 0, n) }
+		return func() error { return l.vector(dst, name, n) }
 	}
 	for i := range w.layers {
 		lw, p := &w.layers[i], fmt.Sprintf("blk.%d.", i)
 		switch c.Arch {
 		case "gpt2":
-			qkv, qkvB := p+"attn_qkv.weight", p+"attn_qkv.bias"
 			add(vec(&lw.AttnNorm, p+"attn_norm.weight", C), vec(&lw.AttnNormB, p+"attn_norm.bias", C),
-				func() error { return l.matrix(&lw.Q, qkv, 3*C, C, 0, C) },
-				func() error { return l.matrix(&lw.K, qkv, 3*C, C, C, 2*C) },
-				func() error { return l.matrix(&lw.V, qkv, 3*C, C, 2*C, 3*C) },
-				func() error { return l.vector(&lw.QB, qkvB, 3*C, 0, C) },
-				func() error { return l.vector(&lw.KB, qkvB, 3*C, C, 2*C) },
-				func() error { return l.vector(&lw.VB, qkvB, 3*C, 2*C, 3*C) },
+				mat(&lw.QKV, p+"attn_qkv.weight", 3*C, C), vec(&lw.QKVB, p+"attn_qkv.bias", 3*C),
 				mat(&lw.O, p+"attn_output.weight", C, C), vec(&lw.OB, p+"attn_output.bias", C),
 				vec(&lw.FFNNorm, p+"ffn_norm.weight", C), vec(&lw.FFNNormB, p+"ffn_norm.bias", C),
 				mat(&lw.Up, p+"ffn_up.weight", F, C), vec(&lw.UpB, p+"ffn_up.bias", F),
 				mat(&lw.Down, p+"ffn_down.weight", C, F), vec(&lw.DownB, p+"ffn_down.bias", C))
 		case "llama":
 			add(vec(&lw.AttnNorm, p+"attn_norm.weight", C),
-				mat(&lw.Q, p+"attn_q.weight", C, C), mat(&lw.K, p+"attn_k.weight", KV, C),
-				mat(&lw.V, p+"attn_v.weight", KV, C), mat(&lw.O, p+"attn_output.weight", C, C),
+				func() error {
+					return l.stacked(&lw.QKV, []string{p + "attn_q.weight", p + "attn_k.weight", p + "attn_v.weight"}, []int{C, KV, KV}, C)
+				},
+				mat(&lw.O, p+"attn_output.weight", C, C),
 				vec(&lw.FFNNorm, p+"ffn_norm.weight", C),
 				mat(&lw.Gate, p+"ffn_gate.weight", F, C), mat(&lw.Up, p+"ffn_up.weight", F, C),
 				mat(&lw.Down, p+"ffn_down.weight", C, F))

@@ -100,17 +100,15 @@ func (c *cpu) MatMul(a, b Tensor, transB bool) Tensor {
 }
 
 // matmulQuantDirect computes an mm x nn tile against quantized rows
-// r0.. of b, dot product by dot product from the GGML blocks.
+// r0.. of b, one matrix-vector product per row of a.
 func matmulQuantDirect(mm, nn, k int, a []float32, b *cpuTensor, r0, rowBytes int, out []float32, ldo int) {
-	dotq := dotQ8
+	matvec := matvecQ8
 	if b.dt == quant.Q4_0 {
-		dotq = dotQ4
+		matvec = matvecQ4
 	}
+	w := b.raw[r0*rowBytes:][:nn*rowBytes]
 	for i := 0; i < mm; i++ {
-		ai := a[i*k:][:k]
-		for j := 0; j < nn; j++ {
-			out[i*ldo+j] = dotq(ai, b.raw[(r0+j)*rowBytes:][:rowBytes])
-		}
+		matvec(out[i*ldo:][:nn], a[i*k:][:k], w, rowBytes)
 	}
 }
 

@@ -1,6 +1,8 @@
 package kernels
 
 import (
+	"math"
+
 	"github.com/genplay/genplay/weights/quant"
 )
 
@@ -12,48 +14,36 @@ const (
 	q4Bytes = 2 + quant.BlockSize/2 // f16 scale, 16 bytes of nibble pairs
 )
 
-// blockScale reads a block's little-endian f16 scale.
+// Quant bytes become floats through tables: a table load is cheaper than
+// the int-to-float conversion (CVTSI2SS) that float32(int8(q)) compiles to,
+// and the values are exact either way (small integers).
+var (
+	// q8Value[b] is the Q8_0 quant stored as byte b: float32(int8(b)).
+	q8Value [256]float32
+	// q4Values[b] is the pair of Q4_0 quants in byte b: the low nibble
+	// (quant j of its block) and the high nibble (quant j+16), minus 8.
+	q4Values [256][2]float32
+)
+
+func init() {
+	for b := range 256 {
+		q8Value[b] = float32(int8(b))
+		q4Values[b] = [2]float32{float32(b&0xf) - 8, float32(b>>4) - 8}
+	}
+}
+
+// blockScale reads a block's little-endian f16 scale. It is quant.F16ToF32
+// in a form that inlines into the kernels' loops: the half's exponent and
+// mantissa bits placed as a float32's give 2⁻¹¹² of the value for normal
+// and subnormal halves alike, so one exact multiply rebiases both; an
+// all-ones exponent (inf, NaN) is kept all ones instead.
 func blockScale(blk []byte) float32 {
-	return quant.F16ToF32(uint16(blk[0]) | uint16(blk[1])<<8)
-}
-
-// dotQ8 returns Σ_p x[p]·deq(row)[p] for one Q8_0 row of len(x) values:
-// per block, the int8 quants times x summed in f32, then times the scale.
-func dotQ8(x []float32, row []byte) float32 {
-	var sum float32
-	for blk := 0; blk < len(x)/quant.BlockSize; blk++ {
-		b := row[blk*q8Bytes:][:q8Bytes]
-		q := b[2:][:32]
-		xs := x[blk*quant.BlockSize:][:32]
-		var s0, s1, s2, s3 float32
-		for j := 0; j < 32; j += 4 {
-			s0 += float32(int8(q[j])) * xs[j]
-			s1 += float32(int8(q[j+1])) * xs[j+1]
-			s2 += float32(int8(q[j+2])) * xs[j+2]
-			s3 += float32(int8(q[j+3])) * xs[j+3]
-		}
-		sum += ((s0 + s1) + (s2 + s3)) * blockScale(b)
+	h := uint32(blk[0]) | uint32(blk[1])<<8
+	bits := (h & 0x7fff) << 13
+	if h&0x7c00 == 0x7c00 {
+		bits |= 0x7f800000
 	}
-	return sum
-}
-
-// dotQ4 is dotQ8 for a Q4_0 row: byte j of a block holds quant j in its low
-// nibble and quant j+16 in its high nibble, each stored with an offset of 8.
-func dotQ4(x []float32, row []byte) float32 {
-	var sum float32
-	for blk := 0; blk < len(x)/quant.BlockSize; blk++ {
-		b := row[blk*q4Bytes:][:q4Bytes]
-		q := b[2:][:16]
-		lo := x[blk*quant.BlockSize:][:16]
-		hi := x[blk*quant.BlockSize+16:][:16]
-		var s0, s1 float32
-		for j, v := range q {
-			s0 += float32(int32(v&0xf)-8) * lo[j]
-			s1 += float32(int32(v>>4)-8) * hi[j]
-		}
-		sum += (s0 + s1) * blockScale(b)
-	}
-	return sum
+	return math.Float32frombits((h&0x8000)<<16|bits) * 0x1p112
 }
 
 // decodeRows dequantizes rows [r0, r0+n) of a quantized [*, k] matrix into
@@ -70,7 +60,7 @@ func decodeRows(dst []float32, raw []byte, dt quant.DType, r0, n, k int) {
 				d := blockScale(b)
 				out := dst[r*k+blk*32:][:32]
 				for j, q := range b[2:] {
-					out[j] = float32(int8(q)) * d
+					out[j] = q8Value[q] * d
 				}
 			}
 		}
@@ -82,8 +72,9 @@ func decodeRows(dst []float32, raw []byte, dt quant.DType, r0, n, k int) {
 				d := blockScale(b)
 				out := dst[r*k+blk*32:][:32]
 				for j, q := range b[2:] {
-					out[j] = float32(int32(q&0xf)-8) * d
-					out[j+16] = float32(int32(q>>4)-8) * d
+					v := &q4Values[q]
+					out[j] = v[0] * d
+					out[j+16] = v[1] * d
 				}
 			}
 		}

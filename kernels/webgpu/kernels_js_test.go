@@ -159,3 +159,34 @@ func TestGPUKernelChoice(t *testing.T) {
 		t.Errorf("matmul %dx%dx%d on 128x128 tiles: nmse %.2e", m, n, k, nmse)
 	}
 }
+
+// TestMatMulTiles runs the f32 matmul cases on tile shapes fixed by
+// WithMatMulTiles (what a benchmark compares on a new GPU), and checks that
+// a shape the kernel cannot run is refused.
+func TestMatMulTiles(t *testing.T) {
+	for _, tiles := range []Tiles{{WG: 8, TM: 8, TN: 4, TK: 8}, {WG: 16, TM: 4, TN: 8, TK: 12}} {
+		b, err := New(WithGuardBands(), WithMatMulTiles(tiles))
+		if err != nil {
+			t.Fatalf("%+v: %v", tiles, err)
+		}
+		n := 0
+		for _, c := range selftest.Cases() {
+			if c.Op == "MatMul" || c.Op == "MatMulAdd/F32" {
+				n++
+				if r := selftest.Run(b, c); r.Err != nil || !r.Pass {
+					t.Errorf("%+v: %s", tiles, r)
+				}
+			}
+		}
+		if n < 8 {
+			t.Errorf("only %d f32 matmul cases", n)
+		}
+		b.Close()
+	}
+	for _, bad := range []Tiles{{WG: 16, TM: 6, TN: 4, TK: 16}, {WG: 32, TM: 4, TN: 4, TK: 16}, {WG: 16, TM: 8, TN: 8, TK: 64}} {
+		if b, err := New(WithMatMulTiles(bad)); err == nil {
+			b.Close()
+			t.Errorf("tiles %+v were accepted", bad)
+		}
+	}
+}

@@ -204,6 +204,9 @@ func (b *Backend) matmulTiled(ta, tb, out *tensor, transB bool, batch, m, n, k, 
 		}
 	}
 	wg, tm, tn := b.tileShape(m, n, tk)
+	if t := b.cfg.tiles; t != nil && !tb.quantized() {
+		wg, tm, tn, tk = t.WG, t.TM, t.TN, t.TK
+	}
 	defs["WG"], defs["TM"], defs["TN"], defs["TK"] = strconv.Itoa(wg), strconv.Itoa(tm), strconv.Itoa(tn), strconv.Itoa(tk)
 	tilesM, tilesN := (m+wg*tm-1)/(wg*tm), (n+wg*tn-1)/(wg*tn)
 	if tilesN > b.maxWG {

@@ -30,7 +30,20 @@ type config struct {
 	noSubgroups    bool
 	noTimestamps   bool
 	stampChunks    int // batches of timestamps read back at once; 0: stampChunks
+	tiles          *Tiles
 }
+
+// Tiles is a shape of matmul_tiled.wgsl's work: WG x WG invocations a
+// workgroup, each computing a TM x TN block of the output (TM and TN 4 or
+// 8), staging TK-deep slices (f32 weights; quantized ones always stage one
+// 32-value block).
+type Tiles struct{ WG, TM, TN, TK int }
+
+// WithMatMulTiles fixes the f32 matmul's tile shape instead of choosing it
+// by device and shape (conv2d keeps its own choice): benchmarks use it to
+// compare shapes on a new GPU. New fails on a shape the kernel cannot run
+// or whose staged slices do not fit the device's workgroup memory.
+func WithMatMulTiles(t Tiles) Option { return func(c *config) { c.tiles = &t } }
 
 // WithGuardBands makes every op output carry extra words filled with a NaN
 // sentinel after its data; Download checks them and reports an overwrite as

@@ -16,6 +16,8 @@ struct Params { rows: u32, lq: u32, lkv: u32, h: u32, kvh: u32, d: u32, causal: 
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 @group(0) @binding(4) var<uniform> p: Params;
 
+#include attention_row
+
 const WG = 64u;
 const NEG = -3.0e38;
 var<workgroup> sc: array<f32, 64>;
@@ -25,32 +27,22 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) t: u32) {
     let r = wg.x + wg.y * nwg.x; // (b * H + h) * Lq + i
     if (r >= p.rows) { return; }
-    let i = r % p.lq;
-    let h = (r / p.lq) % p.h;
-    let b = r / (p.lq * p.h);
-    let kvh = h / (p.h / p.kvh);
-    let qoff = (b * p.lq + i) * p.h * p.d + h * p.d;
-    let kvs = p.kvh * p.d; // stride between key rows
-    let kvoff = b * p.lkv * kvs + kvh * p.d;
-    var last = p.lkv; // keys [0, last) are visible
-    if (p.causal != 0u) {
-        last = u32(clamp(i32(i) + i32(p.lkv) - i32(p.lq) + 1, 0, i32(p.lkv)));
-    }
+    let row = attention_row(r);
     var m = NEG;
     var l = 0.0;
     var acc = array<f32, 4>(0.0, 0.0, 0.0, 0.0);
-    for (var j0 = 0u; j0 < last; j0 += WG) {
+    for (var j0 = 0u; j0 < row.last; j0 += WG) {
         let j = j0 + t;
         var s = NEG;
-        if (j < last) {
+        if (j < row.last) {
             var dotp = 0.0;
-            let kb = kvoff + j * kvs;
-            for (var e = 0u; e < p.d; e++) { dotp += q[qoff + e] * k[kb + e]; }
+            let kb = row.kvoff + j * row.kvs;
+            for (var e = 0u; e < p.d; e++) { dotp += q[row.qoff + e] * k[kb + e]; }
             s = dotp * p.scale;
         }
         sc[t] = s;
         workgroupBarrier();
-        let cnt = min(WG, last - j0);
+        let cnt = min(WG, row.last - j0);
         var cm = m;
         for (var u = 0u; u < cnt; u++) { cm = max(cm, sc[u]); }
         let corr = exp(m - cm);
@@ -59,7 +51,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
         for (var u = 0u; u < cnt; u++) {
             let w = exp(sc[u] - cm);
             l += w;
-            let vb = kvoff + (j0 + u) * kvs;
+            let vb = row.kvoff + (j0 + u) * row.kvs;
             for (var e = 0u; e < 4u; e++) {
                 let d = t + e * WG;
                 if (d < p.d) { acc[e] += w * v[vb + d]; }
@@ -73,7 +65,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
         if (d < p.d) {
             var y = 0.0;
             if (l > 0.0) { y = acc[e] / l; }
-            out[qoff + d] = y;
+            out[row.qoff + d] = y;
         }
     }
 }

@@ -14,6 +14,8 @@ struct Params { rows: u32, lq: u32, lkv: u32, h: u32, kvh: u32, d: u32, causal: 
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 @group(0) @binding(4) var<uniform> p: Params;
 
+#include attention_row
+
 const MAXD = 256u;
 const NEG = -3.0e38;
 
@@ -21,24 +23,14 @@ const NEG = -3.0e38;
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
     let r = gid.x + gid.y * nwg.x * 64u; // (b * H + h) * Lq + i
     if (r >= p.rows) { return; }
-    let i = r % p.lq;
-    let h = (r / p.lq) % p.h;
-    let b = r / (p.lq * p.h);
-    let kvh = h / (p.h / p.kvh);
-    let qoff = (b * p.lq + i) * p.h * p.d + h * p.d;
-    let kvs = p.kvh * p.d; // stride between key rows
-    let kvoff = b * p.lkv * kvs + kvh * p.d;
-    var last = p.lkv; // keys [0, last) are visible
-    if (p.causal != 0u) {
-        last = u32(clamp(i32(i) + i32(p.lkv) - i32(p.lq) + 1, 0, i32(p.lkv)));
-    }
+    let row = attention_row(r);
     var m = NEG;
     var l = 0.0;
     var acc: array<f32, MAXD>;
-    for (var j = 0u; j < last; j++) {
-        let kb = kvoff + j * kvs;
+    for (var j = 0u; j < row.last; j++) {
+        let kb = row.kvoff + j * row.kvs;
         var dotp = 0.0;
-        for (var e = 0u; e < p.d; e++) { dotp += q[qoff + e] * k[kb + e]; }
+        for (var e = 0u; e < p.d; e++) { dotp += q[row.qoff + e] * k[kb + e]; }
         let s = dotp * p.scale;
         let mn = max(m, s);
         let corr = exp(m - mn);
@@ -50,6 +42,6 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     for (var e = 0u; e < p.d; e++) {
         var y = 0.0;
         if (l > 0.0) { y = acc[e] / l; }
-        out[qoff + e] = y;
+        out[row.qoff + e] = y;
     }
 }

@@ -5,9 +5,11 @@
 # every case reports ours, tfjs's and the ratio from one run:
 #
 #	bench/gpubench.sh -size small              # what BENCHMARKS.md records
-#	bench/gpubench.sh -size small -run conv2d  # a subset
+#	bench/gpubench.sh -size small -run conv2d  # a subset ("a|b": either)
 #
-# Arguments go to gpubench (-size, -samples, -run, -table).
+# Arguments go to gpubench (-size, -samples, -run, -reps, -sample-ms,
+# -gpu-time, -full-check, -table; `-h` lists them). Its output header says
+# how each case was checked and timed.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

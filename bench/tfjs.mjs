@@ -19,9 +19,10 @@
 // device to a tfjs WebGPUBackend. genplayTFJS.prepare(op, params, inputs)
 // uploads the inputs (genplay layouts: NCHW, [N, K] weights), converts them
 // to tfjs's preferred layouts outside the timed region, runs the op once for
-// the result check and once to warm up; each timed run is ended by
-// submitting tfjs's command encoder and awaiting queue.onSubmittedWorkDone
-// (what the Go side's Sync does).
+// the result check and once to warm up; a timed sample runs the op a given
+// number of times back to back and is ended by submitting tfjs's command
+// encoder and awaiting queue.onSubmittedWorkDone once (what the Go side's
+// Sync does).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -141,8 +142,8 @@ const builders = {
 
 // prepare uploads the inputs, runs the op once and returns the result (in
 // genplay's layout) for the caller to check, with the number of compute
-// dispatches the op took, then warms up. The returned
-// handle's time() runs the op once more and resolves to its milliseconds;
+// dispatches the op took, then warms up. The returned handle's time(reps)
+// runs the op reps more times and resolves to their milliseconds;
 // release() frees everything. Go interleaves time() with its own runs so
 // that both see the same machine load.
 async function prepare(op, params, inputs) {
@@ -162,13 +163,16 @@ async function prepare(op, params, inputs) {
     y.dispose();
     fn().dispose(); // warm-up
     await flush();
-    const time = async () => {
+    // time(reps) runs the op reps times back to back (tfjs submits every
+    // few dispatches on its own; disposing an output still owned by
+    // recorded commands is deferred by tfjs until they are submitted),
+    // then submits the rest and waits for the queue once: the
+    // milliseconds of all reps runs.
+    const time = async (reps = 1) => {
       const t0 = performance.now();
-      const r = fn();
+      for (let r = 0; r < reps; r++) fn().dispose();
       await flush();
-      const ms = performance.now() - t0;
-      r.dispose();
-      return ms;
+      return performance.now() - t0;
     };
     return { out, time, release, dispatches: opDispatches };
   } catch (e) {

@@ -18,14 +18,29 @@ type benchCase struct {
 	name         string
 	flops, bytes float64 // per run; a multiply-add counts 2
 	tol          float64 // NMSE bound of the correctness check (ours and tfjs's)
-	setup        func(b kernels.Backend) (*prepared, error)
+	// vsCopy: the row also gives its GB/s as a share of the copy kernel's
+	// (a bandwidth-bound case: the Q8_0/Q4_0 matrix-vector products).
+	vsCopy bool
+	// yardstick: this is the copy kernel, whose GB/s vsCopy rows divide by.
+	yardstick bool
+	setup     func(b kernels.Backend) (*prepared, error)
 }
 
 type prepared struct {
-	run  func() kernels.Tensor
-	want func() []float32
-	free func()
-	tf   tfjsOp // Op "" when tfjs has no equivalent
+	run  func() kernels.Tensor // one run; its output is checked, then freed
+	want func() []float32      // the whole reference
+	// wantRows, when the op's output rows are independent (a matmul),
+	// computes the reference of some of the outRows rows of rowLen values
+	// only: big cases are checked on sampled rows (check.go).
+	wantRows        func(rows []int) []float32
+	outRows, rowLen int
+	// verify, when set, replaces run and want: it runs the op and checks
+	// the result itself (the copy cases, which write in place).
+	verify func() error
+	// timed is one run inside a timed sample; nil means free(run()).
+	timed func()
+	free  func()
+	tf    tfjsOp // Op "" when tfjs has no equivalent
 }
 
 // tfjsOp is what bench/tfjs.mjs runs: an op name, its parameters and its
@@ -115,16 +130,19 @@ func cases(large bool) []benchCase {
 		attention(2, 64, 1, 64, false),
 		attention(1, 64, 4, 64, true),
 	}
+	// The copies come first: the matrix-vector rows are set against the
+	// copy kernel's bandwidth.
 	if !large {
-		return append([]benchCase{matmul(1, 128, 128, 128, true), matmul(1, 256, 256, 256, false)}, model...)
+		small := []benchCase{copyCase(4<<20, true), copyCase(4<<20, false), matmul(1, 128, 128, 128, true), matmul(1, 256, 256, 256, false)}
+		return append(small, model...)
 	}
-	return append(model,
+	return append([]benchCase{copyCase(256<<20, true), copyCase(256<<20, false)}, append(model,
 		matmul(1, 1024, 1024, 1024, false), matmul(1, 2048, 2048, 2048, false), matmul(1, 4096, 4096, 4096, false),
 		matmulQuant(quant.Q8_0, 1, 4096, 4096), matmulQuant(quant.Q4_0, 1, 4096, 4096),
 		matmulQuant(quant.Q8_0, 512, 4096, 4096),
 		conv2d(1, 128, 64, 64, 128, 3, 1, 1),
 		attention(1, 1024, 8, 64, true),
-	)
+	)...)
 }
 
 func matmul(batch, m, n, k int, transB bool) benchCase {
@@ -148,9 +166,18 @@ func matmul(batch, m, n, k int, transB bool) benchCase {
 				wshape = []int{batch, n, k}
 			}
 			w, wd := in.f32(wshape...)
-			return in.prepared(func() kernels.Tensor { return b.MatMul(x, w, transB) },
+			p, err := in.prepared(func() kernels.Tensor { return b.MatMul(x, w, transB) },
 				func() []float32 { return ref.MatMul(xd, wd, batch, m, n, k, true, transB) },
 				tfjsOp{Op: "matmul", Params: map[string]any{"transB": transB}})
+			if p != nil {
+				p.outRows, p.rowLen = batch*m, n
+				p.wantRows = func(rows []int) []float32 {
+					return refRows(rows, xd, m, k, func(bt int, a []float32, r int) []float32 {
+						return ref.MatMul(a, wd[bt*n*k:(bt+1)*n*k], 1, r, n, k, false, transB)
+					})
+				}
+			}
+			return p, err
 		},
 	}
 }
@@ -162,10 +189,11 @@ func matmulQuant(dt quant.DType, m, n, k int) benchCase {
 	bn, bb, _ := dt.BlockBytes()
 	wbytes := float64(n*k) * float64(bb) / float64(bn)
 	return benchCase{
-		name:  fmt.Sprintf("matmul %v %dx%dx%d", dt, m, n, k),
-		flops: 2 * float64(m*n*k),
-		bytes: wbytes + 4*float64(m*k+m*n),
-		tol:   1e-9,
+		name:   fmt.Sprintf("matmul %v %dx%dx%d", dt, m, n, k),
+		flops:  2 * float64(m*n*k),
+		bytes:  wbytes + 4*float64(m*k+m*n),
+		tol:    1e-9,
+		vsCopy: m == 1,
 		setup: func(b kernels.Backend) (*prepared, error) {
 			in := newInputs(b)
 			x, xd := in.f32(m, k)
@@ -190,9 +218,18 @@ func matmulQuant(dt quant.DType, m, n, k int) benchCase {
 				return nil, err
 			}
 			in.host = append(in.host, hostTensor{[]int{n, k}, deq})
-			return in.prepared(func() kernels.Tensor { return b.MatMul(x, w, true) },
+			p, err := in.prepared(func() kernels.Tensor { return b.MatMul(x, w, true) },
 				func() []float32 { return ref.MatMulRaw(xd, raw, dt, 1, m, n, k, false) },
 				tfjsOp{Op: "matmul", Params: map[string]any{"transB": true}, Note: "tfjs: f32 weights"})
+			if p != nil {
+				p.outRows, p.rowLen = m, n
+				p.wantRows = func(rows []int) []float32 {
+					return refRows(rows, xd, m, k, func(_ int, a []float32, r int) []float32 {
+						return ref.MatMulRaw(a, raw, dt, 1, r, n, k, false)
+					})
+				}
+			}
+			return p, err
 		},
 	}
 }

@@ -8,12 +8,21 @@
 //	bench/gpubench.sh -size small          # ours and tfjs, SwiftShader
 //	scripts/dawn-exec bin/gpubench.wasm    # ours only
 //
-// Every case is first checked against kernels/ref (NMSE), for tfjs too, and
-// only then timed: a warm-up run, then -samples runs, each ended by
-// onSubmittedWorkDone, ours and tfjs's alternating so that both see the
-// same load; the medians and the fastest runs are reported. -size small keeps a software GPU
-// (SwiftShader) to a few minutes; -size large is for real GPUs. -table also
-// runs the shared benchmark table of kernels/selftest (ours only).
+// Every case is first checked against kernels/ref (NMSE), for tfjs too:
+// in full, or on 16 sampled output rows when the reference would take long
+// (matmuls over 2^28 multiply-adds; -full-check forces full checks); the
+// "check" column says which. Only then is it timed: a warm-up, then
+// -samples samples, each of R runs recorded back to back and waited for
+// once (onSubmittedWorkDone), R found in the warm-up so that a sample takes
+// at least -sample-ms (or fixed by -reps), ours and tfjs's alternating so
+// that both see the same load; reported are the medians and the fastest of
+// sample/R. Where the device has timestamp queries, one more sample runs
+// with the profiler on and "GPU ms" is the GPU time of one run. The copy
+// cases (the WGSL copy kernel and copyBufferToBuffer) measure the device's
+// copy bandwidth in the same run; the quantized matrix-vector rows give
+// their GB/s as a share of the copy kernel's. -size small keeps a software
+// GPU (SwiftShader) to a few minutes; -size large is for real GPUs. -table
+// also runs the shared benchmark table of kernels/selftest (ours only).
 package main
 
 import (
@@ -31,9 +40,14 @@ import (
 
 func main() {
 	size := flag.String("size", "small", "shapes: small (software GPUs) or large (real GPUs)")
-	samples := flag.Int("samples", 5, "timed runs per case (the median is reported)")
+	var t timing
+	flag.IntVar(&t.samples, "samples", 5, "timed samples per case (the median is reported)")
+	flag.IntVar(&t.reps, "reps", 0, "runs per sample (0: as many as make a sample last -sample-ms)")
+	flag.Float64Var(&t.sampleMs, "sample-ms", 2, "with -reps 0, the wall time one sample must reach")
+	flag.BoolVar(&t.gpuTime, "gpu-time", true, "also time one sample with GPU timestamps where the device has them")
+	flag.BoolVar(&t.fullCheck, "full-check", false, "check every case in full against kernels/ref (4096^3: minutes)")
 	withTF := flag.Bool("tfjs", false, "also run tfjs-backend-webgpu (needs bench/gpubench.sh)")
-	only := flag.String("run", "", "run only cases whose name contains this")
+	only := flag.String("run", "", "run only cases whose name contains this, or one of a|b|... (plus the copy kernel when a row is set against it)")
 	table := flag.Bool("table", false, "also run kernels/selftest's benchmark table")
 	subgroups := flag.Bool("subgroups", true, "let the device enable subgroups when the adapter has them")
 	flag.Parse()
@@ -41,7 +55,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "gpubench: -size must be small or large")
 		os.Exit(2)
 	}
-	*samples = max(*samples, 1)
+	t.samples = max(t.samples, 1)
 
 	var opts []webgpu.Option
 	if !*subgroups {
@@ -62,24 +76,28 @@ func main() {
 		}
 		fmt.Printf("tfjs: %s\n", info)
 	}
-	fmt.Printf("date: %s; samples: %d (median reported)\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), *samples)
-	// ours/tfjs is tfjs's time over ours (above 1: ours is faster), of the
-	// medians and of the fastest runs.
-	fmt.Printf("| %-42s | %10s | %9s | %10s | %9s | %9s | %9s | %s |\n", "case", "ours ms", "GFLOP/s", "tfjs ms", "GFLOP/s", "ours/tfjs", "(fastest)", "dispatches ours / tfjs")
-	fmt.Printf("|%s|%s|%s|%s|%s|%s|%s|%s|\n", strings.Repeat("-", 44), strings.Repeat("-", 12), strings.Repeat("-", 11), strings.Repeat("-", 12), strings.Repeat("-", 11), strings.Repeat("-", 11), strings.Repeat("-", 11), strings.Repeat("-", 12))
+	fmt.Printf("date: %s; samples: %d (median reported)\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), t.samples)
+	printMethod(t)
+	fmt.Println()
+	fmt.Println(header)
+	fmt.Println(rule)
+	var yardstick *result // the copy kernel's row
 	failed := false
-	for _, c := range cases(*size == "large") {
-		if *only != "" && !strings.Contains(c.name, *only) {
-			continue
+	for _, c := range selected(cases(*size == "large"), *only) {
+		r := bench(b, tf, c, t)
+		if r.yardstick && r.err == nil {
+			yardstick = &r
 		}
-		r := bench(b, tf, c, *samples)
+		if r.vsCopy {
+			r.note = strings.Trim(vsCopy(r, yardstick)+"; "+r.note, "; ")
+		}
 		fmt.Println(r)
 		failed = failed || r.err != nil
 	}
 	if *table {
 		fmt.Println()
 		for _, c := range selftest.BenchCases() {
-			fmt.Println(selftest.Bench(b, c, *samples))
+			fmt.Println(selftest.Bench(b, c, t.samples))
 		}
 	}
 	if failed {
@@ -87,26 +105,110 @@ func main() {
 	}
 }
 
-type result struct {
-	name        string
-	ms, tfms    float64 // medians; tfms 0 when tfjs did not run
-	min, tfmin  float64 // fastest runs
-	flops       float64
-	dispatches  int // ours, per run
-	tfDispatch  int // tfjs's, per run
-	note, tfErr string
-	err         error
+// printMethod says in the output how the numbers were taken.
+func printMethod(t timing) {
+	reps := fmt.Sprintf("R found in warm-up so that a sample takes >= %g ms (at most %d)", t.sampleMs, maxReps)
+	if t.reps > 0 {
+		reps = fmt.Sprintf("R = %d (-reps)", t.reps)
+	}
+	fmt.Printf("timing: a sample records R runs back to back (submitted every 64 dispatches) and waits for onSubmittedWorkDone once; ms = sample/R; %s; ours and tfjs's samples alternate\n", reps)
+	if t.gpuTime {
+		// Dawn rounds timestamps down to 65.536 us unless its
+		// timestamp_quantization toggle is off (the H200 run turns it off
+		// through DAWN_FLAGS, which its preload passes to Dawn).
+		quant := "DAWN_FLAGS does not disable timestamp_quantization: Dawn may round timestamps to 65.5 us, evened out only by averaging over R"
+		if flags := os.Getenv("DAWN_FLAGS"); strings.Contains(flags, "disable-dawn-features=") && strings.Contains(flags, "timestamp_quantization") {
+			quant = "DAWN_FLAGS=" + flags
+		}
+		fmt.Printf("GPU ms: one more sample of R runs with the profiler on, GPU timestamps per dispatch (each in its own compute pass), summed over a run; '-' without timestamp-query or when they read 0; %s\n", quant)
+	}
+	fmt.Printf("check: kernels/ref, NMSE; 'full', or '%d rows' sampled (first, last, tile edges, seeded random) for matmuls over 2^%d multiply-adds\n", sampledRows, 28)
+	fmt.Println("GB/s: bytes read + written at least, over ms; ours/tfjs = tfjs ms / ours ms (> 1: ours faster)")
 }
+
+// selected filters the cases by name: only is one or more substrings
+// separated by "|", and a case is kept when its name contains one of them.
+// A row set against the copy kernel brings the copy kernel along (first)
+// when the filter left it out.
+func selected(all []benchCase, only string) []benchCase {
+	if only == "" {
+		return all
+	}
+	alts := strings.Split(only, "|")
+	var out []benchCase
+	var copyKernel *benchCase
+	needCopy, haveCopy := false, false
+	for i, c := range all {
+		if c.yardstick {
+			copyKernel = &all[i]
+		}
+		if slices.ContainsFunc(alts, func(a string) bool { return a != "" && strings.Contains(c.name, a) }) {
+			out = append(out, c)
+			needCopy = needCopy || c.vsCopy
+			haveCopy = haveCopy || c.yardstick
+		}
+	}
+	if needCopy && !haveCopy && copyKernel != nil {
+		out = append([]benchCase{*copyKernel}, out...)
+	}
+	return out
+}
+
+// vsCopy sets r's bandwidth against the copy kernel's, by wall time and,
+// where both have it, by GPU time.
+func vsCopy(r result, copyKernel *result) string {
+	if r.err != nil || r.ms <= 0 || copyKernel == nil || copyKernel.ms <= 0 {
+		return ""
+	}
+	ours := r.bytes / r.ms / 1e6
+	kernel := copyKernel.bytes / copyKernel.ms / 1e6
+	s := fmt.Sprintf("GB/s %.0f%% of the copy kernel's (%.4g of %.4g)", 100*ours/kernel, ours, kernel)
+	if r.gpuMs > 0 && copyKernel.gpuMs > 0 {
+		ours, kernel = r.bytes/r.gpuMs/1e6, copyKernel.bytes/copyKernel.gpuMs/1e6
+		s += fmt.Sprintf(", by GPU time %.0f%% (%.4g of %.4g)", 100*ours/kernel, ours, kernel)
+	}
+	return s
+}
+
+type result struct {
+	name         string
+	check        string  // "full" or "N rows"
+	ms, tfms     float64 // medians of one run; tfms 0 when tfjs did not run
+	min, tfmin   float64 // fastest
+	gpuMs        float64 // GPU time of one run, 0 when not measured
+	reps, tfReps int     // runs per sample
+	flops, bytes float64
+	dispatches   int // ours, per run
+	tfDispatch   int // tfjs's, per run
+	note, tfErr  string
+	vsCopy       bool
+	yardstick    bool
+	err          error
+}
+
+// The table's columns; ours/tfjs is tfjs's time over ours (above 1: ours is
+// faster), of the medians and of the fastest samples.
+var (
+	header = fmt.Sprintf("| %-42s | %-7s | %10s | %9s | %8s | %9s | %10s | %9s | %9s | %9s | %s | %s |",
+		"case", "check", "ours ms", "GFLOP/s", "GB/s", "GPU ms", "tfjs ms", "GFLOP/s", "ours/tfjs", "(fastest)", "dispatches ours / tfjs", "reps ours / tfjs")
+	rule = "|" + strings.Join([]string{strings.Repeat("-", 44), strings.Repeat("-", 9), strings.Repeat("-", 12), strings.Repeat("-", 11),
+		strings.Repeat("-", 10), strings.Repeat("-", 11), strings.Repeat("-", 12), strings.Repeat("-", 11), strings.Repeat("-", 11),
+		strings.Repeat("-", 11), strings.Repeat("-", 12), strings.Repeat("-", 12)}, "|") + "|"
+)
 
 func (r result) String() string {
 	if r.err != nil {
-		return fmt.Sprintf("| %-42s | FAIL: %v |", r.name, r.err)
+		return fmt.Sprintf("| %-42s | %-7s | FAIL: %v |", r.name, r.check, r.err)
 	}
-	gf := func(ms float64) string {
-		if ms <= 0 || r.flops == 0 {
+	rate := func(total, ms float64) string {
+		if ms <= 0 || total == 0 {
 			return "-"
 		}
-		return fmt.Sprintf("%.3f", r.flops/ms/1e6)
+		return fmt.Sprintf("%.3f", total/ms/1e6)
+	}
+	gpu := "-"
+	if r.gpuMs > 0 {
+		gpu = fmt.Sprintf("%.4f", r.gpuMs)
 	}
 	tfms, ratio, ratioMin := "-", "-", "-"
 	if r.tfms > 0 {
@@ -116,97 +218,19 @@ func (r result) String() string {
 	}
 	if r.tfErr != "" {
 		tfms = "error"
-		r.note += " tfjs: " + r.tfErr
+		r.note += "; tfjs: " + r.tfErr
 	}
-	disp := strconv.Itoa(r.dispatches)
+	disp, reps := strconv.Itoa(r.dispatches), strconv.Itoa(r.reps)
 	if r.tfDispatch > 0 {
 		disp += fmt.Sprintf(" / %d", r.tfDispatch)
 	}
-	s := fmt.Sprintf("| %-42s | %10.3f | %9s | %10s | %9s | %9s | %9s | %10s |", r.name, r.ms, gf(r.ms), tfms, gf(r.tfms), ratio, ratioMin, disp)
-	if r.note != "" {
-		s += " " + strings.TrimSpace(r.note)
+	if r.tfReps > 0 {
+		reps += fmt.Sprintf(" / %d", r.tfReps)
+	}
+	s := fmt.Sprintf("| %-42s | %-7s | %10.4f | %9s | %8s | %9s | %10s | %9s | %9s | %9s | %10s | %10s |",
+		r.name, r.check, r.ms, rate(r.flops, r.ms), rate(r.bytes, r.ms), gpu, tfms, rate(r.flops, r.tfms), ratio, ratioMin, disp, reps)
+	if note := strings.Trim(r.note, "; "); note != "" {
+		s += " " + note
 	}
 	return s
-}
-
-// bench checks c once against the reference, times it, then does the same
-// with tfjs when tf is not nil. A wrong tfjs result is reported, not fatal.
-func bench(b *webgpu.Backend, tf *tfjs, c benchCase, samples int) (res result) {
-	res.name, res.flops = c.name, c.flops
-	defer func() {
-		if r := recover(); r != nil {
-			res.err = fmt.Errorf("panic: %v", r)
-		}
-	}()
-	p, err := c.setup(b)
-	if err != nil {
-		res.err = err
-		return res
-	}
-	defer p.free()
-	want := p.want()
-	d0 := b.Dispatches()
-	out := p.run()
-	res.dispatches = b.Dispatches() - d0
-	got, err := b.Download(out)
-	b.Free(out)
-	if err != nil {
-		res.err = err
-		return res
-	}
-	if nmse := selftest.NMSE(got, want); nmse > c.tol {
-		res.err = fmt.Errorf("nmse %.2e over %.0e: the kernel is wrong", nmse, c.tol)
-		return res
-	}
-	b.Free(p.run()) // warm-up
-	if err := b.Sync(); err != nil {
-		res.err = err
-		return res
-	}
-	var tr *tfjsRun
-	if tf != nil && p.tf.Op != "" {
-		res.note = p.tf.Note
-		if tr, err = tf.prepare(p.tf); err != nil {
-			res.tfErr, tr = err.Error(), nil
-		} else if nmse := selftest.NMSE(tr.out, want); nmse > c.tol {
-			res.tfErr = fmt.Sprintf("wrong result (nmse %.2e)", nmse)
-			tr.release()
-			tr = nil
-		} else {
-			res.tfDispatch = tr.dispatches
-			defer tr.release()
-		}
-	}
-	// Ours and tfjs's runs alternate, so that both see the same load on a
-	// shared machine.
-	var ours, theirs []float64
-	for range samples {
-		start := time.Now()
-		out := p.run()
-		if err := b.Sync(); err != nil {
-			res.err = err
-			return res
-		}
-		ours = append(ours, float64(time.Since(start).Nanoseconds())/1e6)
-		b.Free(out)
-		if tr != nil {
-			ms, err := tr.time()
-			if err != nil {
-				res.tfErr, tr = err.Error(), nil
-				continue
-			}
-			theirs = append(theirs, ms)
-		}
-	}
-	res.ms, res.min = median(ours), slices.Min(ours)
-	if tr != nil {
-		res.tfms, res.tfmin = median(theirs), slices.Min(theirs)
-	}
-	return res
-}
-
-func median(x []float64) float64 {
-	s := slices.Clone(x)
-	slices.Sort(s)
-	return s[len(s)/2]
 }

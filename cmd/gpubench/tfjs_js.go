@@ -56,10 +56,11 @@ func (t *tfjs) prepare(op tfjsOp) (*tfjsRun, error) {
 	return &tfjsRun{out: goFloats(h.Get("out")), dispatches: h.Get("dispatches").Int(), handle: h}, nil
 }
 
-// time runs the op once more and returns its milliseconds, from before the
-// op to onSubmittedWorkDone.
-func (r *tfjsRun) time() (float64, error) {
-	v, err := await(r.handle.Call("time"))
+// time runs the op reps times back to back, submits tfjs's commands and
+// waits for the queue once, and returns the milliseconds of it all (the
+// caller divides by reps).
+func (r *tfjsRun) time(reps int) (float64, error) {
+	v, err := await(r.handle.Call("time", reps))
 	if err != nil {
 		return 0, err
 	}

@@ -233,10 +233,10 @@ func (b *Backend) TimestepEmbedding(ts []float32, dim int) kernels.Tensor {
 }
 
 // reduction names the variant of a row-reducing shader (reduce.wgsli) for
-// this device: 256 invocations a row on a GPU, one on SwiftShader.
+// this device: 256 invocations a row on a GPU, 4 on SwiftShader.
 func (b *Backend) reduction(shader string) string {
 	if b.software {
-		return b.variant(shader, wgsl.Defs{"WG": "1", "SERIAL": "1"})
+		return b.variant(shader, wgsl.Defs{"WG": "4"})
 	}
 	return b.variant(shader, wgsl.Defs{"WG": "256"})
 }

@@ -24,7 +24,7 @@ var templates = map[string][]Defs{
 }
 
 // reduction is the two variants of a shader that includes reduce.wgsli.
-var reduction = []Defs{{"WG": "256"}, {"WG": "1", "SERIAL": "1"}}
+var reduction = []Defs{{"WG": "256"}, {"WG": "4"}}
 
 // expand makes one Defs per kind, each with and without AVEC and OVEC.
 func expand(base Defs, kinds []string) []Defs {

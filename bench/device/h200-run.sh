@@ -22,7 +22,9 @@
 #     attention at the models' shapes and larger;
 #  3. cmd/e2ebench -profile: fashion (-compare: fused vs unfused UNet step),
 #     fortunes (prefill and decode tokens/s), and gocode;
-#  4. what is left: f32 matmul 2048, the rest of the models' matmuls, the
+#  4. f32 matmul 4096^3 on other tile shapes (gpubench -tiles, ours only),
+#     to pick the kernel's shape for the H200 from measurements;
+#  5. what is left: f32 matmul 2048, the rest of the models' matmuls, the
 #     Q8_0 512x4096x4096 prefill.
 #
 # Logs go to $OUT (the run tool's; out/h200 otherwise): env.txt, probe.txt,
@@ -60,6 +62,7 @@ if [[ "${SMOKE:-}" = 1 ]]; then
 	size=small samples=2 probe_mib=4
 	unet=(-samples 1) text=(-samples 1 -prompt-tokens 8 -decode-tokens 4)
 	first=("matmul f32 128x" "copy|Q8_0 1x1024x256" "conv2d 3x3/1 64->64" "attention b1 l64")
+	tiled="matmul f32 128x" tiles=(8x4x4x8)
 	later=()
 else
 	size=large samples="${SAMPLES:-15}" probe_mib=256
@@ -70,6 +73,9 @@ else
 	# matrix-vector products share a process, so the percentages of the
 	# copy kernel come from one run.
 	first=("matmul f32 4096x" "copy|_0 1x4096x4096" "matmul f32 1024x" "conv2d" "attention")
+	# The backend's own choice at 4096^3 is 16x8x8 with TK 16 (128x128
+	# tiles); these are its neighbours.
+	tiled="matmul f32 4096x" tiles=(16x8x8x8 16x8x8x32 16x4x8x16 16x4x4x16 8x8x8x16)
 	later=("matmul f32 2048x" "x1024x256" "2x(" "Q8_0 512x4096")
 fi
 # CASES="f1;f2" runs only those gpubench filters (a rerun of a part);
@@ -134,6 +140,12 @@ if [[ "${E2E:-1}" != 0 ]]; then
 	step "e2ebench fashion -compare" e2e.txt 90 "${gpu[@]}" wasm bin/e2ebench.wasm -model fashion -compare "${unet[@]}" -profile
 step "e2ebench fortunes" e2e.txt 90 "${gpu[@]}" wasm bin/e2ebench.wasm -model fortunes "${text[@]}" -profile
 fi
+if [[ -z "${CASES:-}" ]]; then
+	for t in "${tiles[@]}"; do
+		step "gpubench tiles $t" gpubench.txt 40 "${gpu[@]}" wasm bin/gpubench.wasm \
+			-size "$size" -samples 5 -run "$tiled" -tiles "$t"
+	done
+fi
 for c in "${later[@]}"; do gpubench "$c" 120; done
 [[ "${SMOKE:-}" = 1 || "${E2E:-1}" = 0 ]] || step "e2ebench gocode" e2e.txt 60 "${gpu[@]}" wasm bin/e2ebench.wasm -model gocode "${text[@]}"
 
@@ -170,6 +182,8 @@ summarize() {
 				if (gpu > 0) printf " (by GPU time %.1f)", 2 * d[1] * d[2] * d[3] / gpu / 1e9
 				printf ", tfjs %.1f TFLOP/s, ours/tfjs %s (target at 4096^3: 40 TFLOP/s, 2.6x tfjs)\n", tgf / 1000, ratio
 			}
+			if (name ~ /^matmul f32 [0-9x]+ @/ && gf > 0)
+				printf "%s: %.1f TFLOP/s (-tiles WGxTMxTNxTK; by GPU time: %s ms)\n", name, gf / 1000, trim($7)
 			if (name ~ /^matmul Q[48]_0 1x4096x4096$/)
 				printf "%s: %s GB/s: %s (target for Q8_0: 60%%)\n", name, gbs, note
 			if (name ~ /^(conv2d|attention)/ && ratio != "-")

@@ -50,6 +50,7 @@ func main() {
 	only := flag.String("run", "", "run only cases whose name contains this, or one of a|b|... (plus the copy kernel when a row is set against it)")
 	table := flag.Bool("table", false, "also run kernels/selftest's benchmark table")
 	subgroups := flag.Bool("subgroups", true, "let the device enable subgroups when the adapter has them")
+	tiles := flag.String("tiles", "", "fix the f32 matmul's tile shape, WGxTMxTNxTK (e.g. 16x8x8x16), instead of the backend's choice")
 	flag.Parse()
 	if *size != "small" && *size != "large" {
 		fmt.Fprintln(os.Stderr, "gpubench: -size must be small or large")
@@ -61,12 +62,23 @@ func main() {
 	if !*subgroups {
 		opts = append(opts, webgpu.WithoutSubgroups())
 	}
+	if *tiles != "" {
+		var t webgpu.Tiles
+		if _, err := fmt.Sscanf(*tiles, "%dx%dx%dx%d", &t.WG, &t.TM, &t.TN, &t.TK); err != nil {
+			fmt.Fprintf(os.Stderr, "gpubench: -tiles %q: want WGxTMxTNxTK, e.g. 16x8x8x16\n", *tiles)
+			os.Exit(2)
+		}
+		opts = append(opts, webgpu.WithMatMulTiles(t))
+	}
 	b, err := webgpu.New(opts...)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gpubench:", err)
 		os.Exit(1)
 	}
 	fmt.Printf("adapter: %s\n", b.AdapterInfo())
+	if *tiles != "" {
+		fmt.Printf("tiles: f32 matmul fixed at %s (WGxTMxTNxTK)\n", *tiles)
+	}
 	var tf *tfjs
 	if *withTF {
 		var info string
@@ -85,6 +97,9 @@ func main() {
 	failed := false
 	for _, c := range selected(cases(*size == "large"), *only) {
 		r := bench(b, tf, c, t)
+		if *tiles != "" && strings.HasPrefix(r.name, "matmul f32") {
+			r.name += " @" + *tiles // not the backend's own choice
+		}
 		if r.yardstick && r.err == nil {
 			yardstick = &r
 		}

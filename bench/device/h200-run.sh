@@ -182,7 +182,7 @@ summarize() {
 				if (gpu > 0) printf " (by GPU time %.1f)", 2 * d[1] * d[2] * d[3] / gpu / 1e9
 				printf ", tfjs %.1f TFLOP/s, ours/tfjs %s (target at 4096^3: 40 TFLOP/s, 2.6x tfjs)\n", tgf / 1000, ratio
 			}
-			if (name ~ /^matmul f32 [0-9x]+ @/ && gf > 0)
+			if (name ~ /^matmul f32 .* @/ && gf > 0)
 				printf "%s: %.1f TFLOP/s (-tiles WGxTMxTNxTK; by GPU time: %s ms)\n", name, gf / 1000, trim($7)
 			if (name ~ /^matmul Q[48]_0 1x4096x4096$/)
 				printf "%s: %s GB/s: %s (target for Q8_0: 60%%)\n", name, gbs, note

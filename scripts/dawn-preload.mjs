@@ -20,7 +20,11 @@ try {
 }
 const { create, globals } = await import(pathToFileURL(entry).href);
 Object.assign(globalThis, globals);
-globalThis.navigator = { gpu: create([]) };
+// Dawn rounds GPU timestamps down to multiples of 65.5 us unless told not
+// to, which reads most of a small model's kernels as 0 in the profiler.
+// DAWN_FLAGS (space-separated Dawn toggles) replaces this default.
+const flags = process.env.DAWN_FLAGS ?? 'disable-dawn-features=timestamp_quantization';
+globalThis.navigator = { gpu: create(flags.split(' ').filter(Boolean)) };
 
 // Record the wasm memory of the Go instance so the Go side can hand WebGPU
 // views on its own memory (zero-copy buffer writes). The Go binding checks the

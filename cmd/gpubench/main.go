@@ -129,12 +129,10 @@ func printMethod(t timing) {
 	fmt.Printf("timing: a sample records R runs back to back (submitted every 64 dispatches) and waits for onSubmittedWorkDone once; ms = sample/R; %s; ours and tfjs's samples alternate\n", reps)
 	if t.gpuTime {
 		// Dawn rounds timestamps down to 65.536 us unless its
-		// timestamp_quantization toggle is off (the H200 run turns it off
-		// through DAWN_FLAGS, which its preload passes to Dawn).
-		quant := "DAWN_FLAGS does not disable timestamp_quantization: Dawn may round timestamps to 65.5 us, evened out only by averaging over R"
-		if flags := os.Getenv("DAWN_FLAGS"); strings.Contains(flags, "disable-dawn-features=") && strings.Contains(flags, "timestamp_quantization") {
-			quant = "DAWN_FLAGS=" + flags
-		}
+		// timestamp_quantization toggle is off: scripts/dawn-preload.mjs
+		// turns it off unless DAWN_FLAGS says otherwise, and the H200 run
+		// sets DAWN_FLAGS to turn it off there.
+		quant := "Dawn rounds them to 65.5 us unless started with disable-dawn-features=timestamp_quantization (scripts/dawn-preload.mjs's default; DAWN_FLAGS=" + strconv.Quote(os.Getenv("DAWN_FLAGS")) + ")"
 		fmt.Printf("GPU ms: one more sample of R runs with the profiler on, GPU timestamps per dispatch (each in its own compute pass), summed over a run; '-' without timestamp-query or when they read 0; %s\n", quant)
 	}
 	fmt.Printf("check: kernels/ref, NMSE; 'full', or '%d rows' sampled (first, last, tile edges, seeded random) for matmuls over 2^%d multiply-adds\n", sampledRows, 28)

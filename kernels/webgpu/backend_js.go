@@ -59,6 +59,7 @@ type Backend struct {
 	next       cost         // the next dispatch's label (see costNext)
 	dummy      *wgpu.Buffer // bound for absent optional inputs (nil gamma)
 	guardFill  []byte
+	pool       pool // freed op outputs for reuse (pool_js.go)
 }
 
 // tensor is a Backend's kernels.Tensor. A placeholder (buf == nil) stands
@@ -217,16 +218,23 @@ func (b *Backend) newBuffer(label string, size uint64, usage wgpu.BufferUsage) (
 
 const storageUsage = wgpu.BufferUsageStorage | wgpu.BufferUsageCopySrc | wgpu.BufferUsageCopyDst
 
+// allocSize is the size of alloc's buffer for bytes of data: at least 4, a
+// multiple of 4, plus the guard band.
+func allocSize(bytes uint64, guard bool) uint64 {
+	size := (max(bytes, 4) + 3) &^ 3
+	if guard {
+		size += guardWords * 4
+	}
+	return size
+}
+
 // alloc makes a storage buffer for a tensor, checking the size limit first
 // so that an oversized tensor is a clear error, not a lost device.
 func (b *Backend) alloc(name string, bytes uint64, guard bool) (*wgpu.Buffer, error) {
 	if bytes > b.maxSize {
 		return nil, fmt.Errorf("tensor %q needs %d bytes, over the device limit of %d bytes (min of maxStorageBufferBindingSize and maxBufferSize, or WithMaxTensorBytes)", name, bytes, b.maxSize)
 	}
-	size := bytes
-	if guard {
-		size = (max(bytes, 4)+3)&^3 + guardWords*4
-	}
+	size := allocSize(bytes, guard)
 	buf, err := b.newBuffer(name, size, storageUsage)
 	if err != nil {
 		return nil, err

@@ -274,7 +274,7 @@ func (b *Backend) output(op string, shape []int) *tensor {
 	if b.err != nil {
 		return t
 	}
-	buf, err := b.alloc(op, t.bytes, t.guard)
+	buf, err := b.allocOutput(op, t.bytes, t.guard)
 	if err != nil {
 		b.fail(fmt.Errorf("webgpu: %s output %v: %w", op, shape, err))
 		return t

@@ -190,3 +190,47 @@ func TestMatMulTiles(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputPool checks that a freed op output's buffer serves the next
+// output of its size, that results stay right when it does (the op table
+// runs with the pool warm), and that freeing a buffer twice is refused.
+func TestOutputPool(t *testing.T) {
+	b, err := New(WithGuardBands())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	x, err := b.Upload("x", []int{3, 37}, make([]float32, 3*37))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := b.SiLU(x)
+	buf := b.tensor(first, "test").buf
+	b.Free(first)
+	second := b.ScaleBias(x, 2, 1)
+	if got := b.tensor(second, "test").buf; got != buf || b.PoolReuses() != 1 {
+		t.Errorf("the freed output's buffer was not reused (%d reuses)", b.PoolReuses())
+	}
+	got, err := b.Download(second)
+	if err != nil || got[0] != 1 || got[len(got)-1] != 1 {
+		t.Errorf("ScaleBias into a reused buffer: %v (err %v)", got[:3], err)
+	}
+	for _, c := range selftest.Cases() {
+		if r := selftest.Run(b, c); r.Err != nil || !r.Pass {
+			t.Errorf("with the pool warm: %s", r)
+		}
+	}
+	if b.PoolReuses() < 20 {
+		t.Errorf("only %d outputs came from the pool over the op table", b.PoolReuses())
+	}
+	view := b.Reshape(second, 3*37)
+	b.Free(second)
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("freeing a tensor and its Reshape view did not panic")
+			}
+		}()
+		b.Free(view)
+	}()
+}

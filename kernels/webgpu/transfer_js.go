@@ -221,9 +221,10 @@ func (b *Backend) Free(kt kernels.Tensor) {
 	t.buf, t.scales = nil, nil
 }
 
-// release destroys buf, after the next submit when recorded work may use it.
+// release returns an op output's buf to the pool (pool_js.go), or destroys
+// buf, after the next submit when recorded work may use it.
 func (b *Backend) release(buf *wgpu.Buffer) {
-	if buf == nil {
+	if buf == nil || b.recycle(buf) {
 		return
 	}
 	b.forgetBindGroups(buf)

@@ -60,6 +60,7 @@ type Backend struct {
 	dummy      *wgpu.Buffer // bound for absent optional inputs (nil gamma)
 	guardFill  []byte
 	pool       pool // freed op outputs for reuse (pool_js.go)
+	ropeTabs   map[ropeKey]ropeTab
 }
 
 // tensor is a Backend's kernels.Tensor. A placeholder (buf == nil) stands

@@ -101,15 +101,14 @@ func (b *Backend) SplitQKV(qkv kernels.Tensor, nHeads, nKVHeads, pos0 int, ropeB
 	tab, rope := b.dummy, uint32(0)
 	if ropeBase > 0 {
 		var err error
-		if tab, err = b.ropeTable(l, d, pos0, ropeBase); err != nil {
+		if tab, err = b.ropeTable(d, pos0+l, ropeBase); err != nil {
 			b.fail(fmt.Errorf("webgpu: split_qkv: %w", err))
 			return tq, tk, tv
 		}
-		defer b.release(tab)
 		rope = 1
 	}
 	pairs := t.n / 2
-	words := []uint32{uint32(pairs), uint32(l), uint32(nHeads), uint32(nKVHeads), uint32(d / 2), rope}
+	words := []uint32{uint32(pairs), uint32(l), uint32(nHeads), uint32(nKVHeads), uint32(d / 2), rope, uint32(pos0)}
 	b.run1D("split_qkv", pairs, words, t.buf, tab, tq.buf, tk.buf, tv.buf)
 	return tq, tk, tv
 }

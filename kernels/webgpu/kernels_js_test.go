@@ -234,3 +234,57 @@ func TestOutputPool(t *testing.T) {
 		b.Free(view)
 	}()
 }
+
+// TestRoPETableGrows checks RoPE and SplitQKV past the kept cos/sin
+// table's first length (256 positions), where it is remade longer, and
+// back at early positions afterwards.
+func TestRoPETableGrows(t *testing.T) {
+	b := backend(t)
+	rng := rand.New(rand.NewPCG(7, 8))
+	const heads, d, base = 2, 8, 777
+	for _, pos0 := range []int{0, 300, 1000, 5} {
+		xd := make([]float32, 3*heads*d)
+		for i := range xd {
+			xd[i] = 2*rng.Float32() - 1
+		}
+		x, err := b.Upload("x", []int{1, 3, heads * d}, xd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := b.Download(b.RoPE(x, heads, pos0, base))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if nmse := selftest.NMSE(got, ref.RoPE(xd, 1, 3, heads, d, pos0, base)); nmse > 1e-5 {
+			t.Errorf("RoPE at pos0 %d: nmse %.2e", pos0, nmse)
+		}
+		// One head each of q, k and v.
+		sd := make([]float32, 3*3*d)
+		for i := range sd {
+			sd[i] = 2*rng.Float32() - 1
+		}
+		qkv, err := b.Upload("qkv", []int{1, 3, 3 * d}, sd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, k, v := b.SplitQKV(qkv, 1, 1, pos0, base)
+		for i, part := range []kernels.Tensor{q, k} {
+			got, err := b.Download(part)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cols []float32
+			for r := 0; r < 3; r++ {
+				cols = append(cols, sd[r*3*d+i*d:][:d]...)
+			}
+			if nmse := selftest.NMSE(got, ref.RoPE(cols, 1, 3, 1, d, pos0, base)); nmse > 1e-5 {
+				t.Errorf("SplitQKV part %d at pos0 %d: nmse %.2e", i, pos0, nmse)
+			}
+		}
+		b.Free(qkv)
+		b.Free(q)
+		b.Free(k)
+		b.Free(v)
+		b.Free(x)
+	}
+}

@@ -362,34 +362,64 @@ func (b *Backend) RoPE(x kernels.Tensor, nHeads, pos0 int, base float32) kernels
 	if !live(t, out) || out.n == 0 {
 		return out
 	}
-	tab, err := b.ropeTable(l, d, pos0, base)
+	tab, err := b.ropeTable(d, pos0+l, base)
 	if err != nil {
 		b.fail(fmt.Errorf("webgpu: rope: %w", err))
 		return out
 	}
 	pairs := t.n / 2
-	b.run1D("rope", pairs, []uint32{uint32(pairs), uint32(l), uint32(nHeads), uint32(d / 2)}, t.buf, tab, out.buf)
-	b.release(tab)
+	b.run1D("rope", pairs, []uint32{uint32(pairs), uint32(l), uint32(nHeads), uint32(d / 2), uint32(pos0)}, t.buf, tab, out.buf)
 	return out
 }
 
-// ropeTable uploads cos and sin per (position, pair), [L, D/2, 2], for
-// positions pos0.. (rope.wgsl, split_qkv.wgsl). They are computed in
-// float64 on the host: f32 angles of large positions are imprecise on GPUs.
-// The caller releases the buffer.
-func (b *Backend) ropeTable(l, d, pos0 int, base float32) (*wgpu.Buffer, error) {
+// ropeKey names a RoPE table: the head size and the base.
+type ropeKey struct {
+	d    int
+	base float32
+}
+
+// ropeTable returns cos and sin per (position, pair), [positions, D/2, 2],
+// for positions 0.. at least up to positions (rope.wgsl and
+// split_qkv.wgsl index it from their pos0). It is computed in float64 on
+// the host (f32 angles of large positions are imprecise on GPUs) and kept:
+// a decode step reuses it, and it is remade twice as long when a position
+// outgrows it, never rewritten in place (recorded work may still read it).
+func (b *Backend) ropeTable(d, positions int, base float32) (*wgpu.Buffer, error) {
+	key := ropeKey{d, base}
+	if t, ok := b.ropeTabs[key]; ok && t.positions >= positions {
+		return t.buf, nil
+	}
+	n := max(positions, 256)
+	if t, ok := b.ropeTabs[key]; ok {
+		n = max(n, 2*t.positions)
+	}
 	half := d / 2
-	cs := make([]float32, 2*l*half)
-	for p := 0; p < l; p++ {
+	cs := make([]float32, 2*n*half)
+	for p := 0; p < n; p++ {
 		for i := 0; i < half; i++ {
-			ang := float64(pos0+p) * math.Pow(float64(base), -2*float64(i)/float64(d))
+			ang := float64(p) * math.Pow(float64(base), -2*float64(i)/float64(d))
 			cs[2*(p*half+i)] = float32(math.Cos(ang))
 			cs[2*(p*half+i)+1] = float32(math.Sin(ang))
 		}
 	}
-	tab, err := b.alloc("rope.cos_sin", uint64(4*len(cs)), false)
+	buf, err := b.alloc("rope.cos_sin", uint64(4*len(cs)), false)
 	if err == nil {
-		err = b.queue.WriteBuffer(tab, 0, f32Bytes(cs))
+		err = b.queue.WriteBuffer(buf, 0, f32Bytes(cs))
 	}
-	return tab, err
+	if err != nil {
+		return nil, err
+	}
+	if t, ok := b.ropeTabs[key]; ok {
+		b.release(t.buf)
+	}
+	if b.ropeTabs == nil {
+		b.ropeTabs = map[ropeKey]ropeTab{}
+	}
+	b.ropeTabs[key] = ropeTab{buf, n}
+	return buf, nil
+}
+
+type ropeTab struct {
+	buf       *wgpu.Buffer
+	positions int
 }

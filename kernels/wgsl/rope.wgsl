@@ -1,9 +1,9 @@
 // rope: rotate adjacent pairs (x[2i], x[2i+1]) of every head of x [B, L, H*D]
 // by the angle of position pos0+l and pair i. The angles' cos and sin come
 // from the host (computed in float64: f32 cos of large angles is imprecise on
-// GPUs) as cs [L, D/2, 2]. One invocation per pair.
+// GPUs) as cs [positions, D/2, 2], kept across calls. One invocation per pair.
 
-struct Params { pairs: u32, l: u32, h: u32, half_d: u32 }
+struct Params { pairs: u32, l: u32, h: u32, half_d: u32, pos0: u32 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> cs: array<f32>;
@@ -16,7 +16,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     if (i >= p.pairs) { return; }
     let pi = i % p.half_d;
     let l = (i / (p.half_d * p.h)) % p.l;
-    let t = (l * p.half_d + pi) * 2u;
+    let t = ((p.pos0 + l) * p.half_d + pi) * 2u;
     let c = cs[t];
     let s = cs[t + 1u];
     let x0 = x[2u * i];

@@ -1,11 +1,11 @@
 // split_qkv: the columns of a fused projection qkv [B, L, (H+2*KVH)*D]
 // split into q [B, L, H*D], k and v [B, L, KVH*D] (kernels.QKVSplitter),
-// q and k rotated as rope.wgsl rotates them when rope is 1 (cs [L, D/2, 2]
-// from the host, as there). One invocation per pair of adjacent values;
+// q and k rotated as rope.wgsl rotates them when rope is 1 (cs
+// [positions, D/2, 2] from the host, as there). One invocation per pair of adjacent values;
 // three outputs, so one dispatch replaces three column copies and two
 // RoPE passes.
 
-struct Params { pairs: u32, l: u32, h: u32, kvh: u32, half_d: u32, rope: u32 }
+struct Params { pairs: u32, l: u32, h: u32, kvh: u32, half_d: u32, rope: u32, pos0: u32 }
 
 @group(0) @binding(0) var<storage, read> qkv: array<f32>;
 @group(0) @binding(1) var<storage, read> cs: array<f32>;
@@ -26,7 +26,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     var x0 = qkv[2u * i];
     var x1 = qkv[2u * i + 1u];
     if (p.rope != 0u && hp < p.h + p.kvh) {
-        let t = ((r % p.l) * p.half_d + pi) * 2u;
+        let t = ((p.pos0 + r % p.l) * p.half_d + pi) * 2u;
         let c = cs[t];
         let s = cs[t + 1u];
         let y0 = x0 * c - x1 * s;

@@ -26,15 +26,5 @@ Object.assign(globalThis, globals);
 const flags = process.env.DAWN_FLAGS ?? 'disable-dawn-features=timestamp_quantization';
 globalThis.navigator = { gpu: create(flags.split(' ').filter(Boolean)) };
 
-// Record the wasm memory of the Go instance so the Go side can hand WebGPU
-// views on its own memory (zero-copy buffer writes). The Go binding checks the
-// memory is really its own before using it and falls back to copying.
-const instantiate = WebAssembly.instantiate;
-WebAssembly.instantiate = async function (...args) {
-  const result = await instantiate.apply(this, args);
-  const instance = result instanceof WebAssembly.Instance ? result : result.instance;
-  if (instance && instance.exports.mem instanceof WebAssembly.Memory) {
-    globalThis.genplayWasmMemory = instance.exports.mem;
-  }
-  return result;
-};
+// The Go instance's memory, for zero-copy buffer writes.
+await import('./wasm-memory.mjs');

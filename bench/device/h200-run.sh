@@ -50,7 +50,7 @@ done
 # unpacks it; the wasm memory published as in a browser.
 export NODE_PATH="$root/.gpu/tfjs/node_modules"
 export GO_WASM_EXEC=/tmp/gpu-runtime/wasm_exec.js
-export NODE_OPTIONS="--import=file://$root/bench/device/wasm-memory.mjs"
+export NODE_OPTIONS="--import=file://$root/scripts/wasm-memory.mjs"
 # Dawn rounds GPU timestamps down to multiples of 65.536 us by default
 # (measured on SwiftShader with this Dawn), which reads a 7 us kernel as 0;
 # .gpu's preload passes DAWN_FLAGS to Dawn, so gpubench's "GPU ms" and

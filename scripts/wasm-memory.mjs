@@ -1,9 +1,10 @@
 // wasm-memory.mjs publishes the Go program's WebAssembly.Memory as
-// globalThis.genplayWasmMemory, as scripts/dawn-preload.mjs does here and
-// the page does in a browser, so that the GPU run takes the same zero-copy
-// upload path (kernels/wgpu/queue_js.go) as the numbers it is compared
-// with. ../shared/device/gpu-preload.mjs does not; h200-run.sh adds this
-// file through NODE_OPTIONS=--import.
+// globalThis.genplayWasmMemory, as the page does in a browser, so that Go
+// can hand WebGPU views on its own memory (zero-copy buffer writes,
+// kernels/wgpu/queue_js.go; the binding checks the memory is really its
+// own and falls back to copying). scripts/dawn-preload.mjs imports it;
+// bench/device/h200-run.sh adds it through NODE_OPTIONS=--import, since
+// ../shared/device/gpu-preload.mjs does not.
 const instantiate = WebAssembly.instantiate;
 WebAssembly.instantiate = async function (...args) {
   const result = await instantiate.apply(this, args);

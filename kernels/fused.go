@@ -76,6 +76,26 @@ func MatMulGated(b Backend, a, w, g Tensor, transB bool) Tensor {
 	return out
 }
 
+// SwiGLUer computes a SwiGLU MLP's gate and up projections together: a
+// matrix-vector product (a decode step) reads each row of x once for both
+// weights, one dispatch instead of two.
+type SwiGLUer interface {
+	// SwiGLU is SiLU(MatMul(x, gate, true)) · MatMul(x, up, true); gate
+	// and up have the same shape and dtype.
+	SwiGLU(x, gate, up Tensor) Tensor
+}
+
+// SwiGLU computes SiLU(x·gateᵀ) · (x·upᵀ) on b: fused when b implements
+// SwiGLUer, else as MatMul and MatMulGated.
+func SwiGLU(b Backend, x, gate, up Tensor) Tensor {
+	if f, ok := b.(SwiGLUer); ok {
+		return f.SwiGLU(x, gate, up)
+	}
+	g := b.MatMul(x, gate, true)
+	defer b.Free(g)
+	return MatMulGated(b, x, up, g, true)
+}
+
 // Conv2dAdder fuses a residual add into a convolution's store: a UNet
 // resnet ends with Add(x, Conv2d(h)), one dispatch and one feature-map
 // temporary fewer per resnet.

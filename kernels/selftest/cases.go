@@ -66,6 +66,11 @@ func Cases() []Case {
 		matmulEpilogueCase(true, q8, []int{1, 1, 96}, 70),
 		matmulEpilogueCase(true, q4, []int{1, 33, 64}, 21),
 		matmulEpilogueCase(true, quant.F32, []int{6, 20}, 12),
+		swigluCase(q8, []int{1, 1, 96}, 37), // a decode step
+		swigluCase(q4, []int{2, 64}, 21),
+		swigluCase(quant.F32, []int{1, 1, 44}, 19), // vec4 f32
+		swigluCase(quant.F16, []int{1, 33}, 10),    // scalar f32
+		swigluCase(q8, []int{1, 9, 64}, 30),        // prefill: two matmuls
 		conv2dAddCase(2, 3, 7, 6, 5, 3, 1, 1),
 		conv2dAddCase(1, 4, 9, 9, 8, 3, 2, 1),
 		splitQKVCase(0, 1, 5, 4, 2, 8, 3, 10000),

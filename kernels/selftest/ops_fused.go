@@ -214,3 +214,30 @@ func splitQKVCase(which, bs, l, nh, nkv, d, pos0 int, base float32) Case {
 		},
 	}
 }
+
+// swigluCase checks kernels.SwiGLU against SiLU(a·gateᵀ) · (a·upᵀ) in the
+// reference, gate and up [n, k] of dtype dt.
+func swigluCase(dt quant.DType, ashape []int, n int) Case {
+	k := ashape[len(ashape)-1]
+	rows := numel(ashape) / k
+	rowBytes, _ := dt.RowBytes(int64(k))
+	return Case{
+		Op:    "SwiGLU/" + dt.String(),
+		Shape: fmt.Sprintf("a%v gate, up [%d %d]", ashape, n, k),
+		FLOPs: 4 * float64(rows*n*k),
+		Bytes: float64(f*rows*k) + 2*float64(n)*float64(rowBytes) + float64(f*rows*n),
+		tol:   tolTransc,
+		build: func(e *env) op {
+			a, ad := e.f32("a", 1, ashape...)
+			g, graw := e.raw("gate", dt, n, k)
+			u, uraw := e.raw("up", dt, n, k)
+			return op{
+				run: func() kernels.Tensor { return kernels.SwiGLU(e.b, a, g, u) },
+				want: func() []float32 {
+					return ref.Mul(ref.SiLU(ref.MatMulRaw(ad, graw, dt, 1, rows, n, k, false)), ref.MatMulRaw(ad, uraw, dt, 1, rows, n, k, false))
+				},
+				shape: append(slices.Clone(ashape[:len(ashape)-1]), n),
+			}
+		},
+	}
+}

@@ -114,3 +114,28 @@ func (b *Backend) SplitQKV(qkv kernels.Tensor, nHeads, nKVHeads, pos0 int, ropeB
 }
 
 var _ kernels.QKVSplitter = (*Backend)(nil)
+
+// SwiGLU is matvec.wgsl's DUAL variant for a decode step's few rows (both
+// weights in one pass over x); more rows take the gate matmul and the up
+// matmul with the gate in its epilogue (kernels.SwiGLUer).
+func (b *Backend) SwiGLU(x, gate, up kernels.Tensor) kernels.Tensor {
+	tx, tg, tu := b.f32(x, "swiglu"), b.tensor(gate, "swiglu"), b.tensor(up, "swiglu")
+	if len(tx.shape) < 2 || len(tg.shape) != 2 || !slices.Equal(tg.shape, tu.shape) || tg.dt != tu.dt || tg.shape[1] != tx.shape[len(tx.shape)-1] {
+		panic(fmt.Sprintf("webgpu: swiglu: x %v, gate %v %v and up %v %v: need [.., K], two [N, K] weights of one dtype", tx.shape, tg.dt, tg.shape, tu.dt, tu.shape))
+	}
+	n, k := tg.shape[0], tg.shape[1]
+	rows := tx.n / max(k, 1)
+	if rows > matvecRows || k == 0 {
+		g := b.MatMul(x, gate, true)
+		defer b.Free(g)
+		return b.MatMulGated(x, up, g, true)
+	}
+	shape := append(slices.Clone(tx.shape[:len(tx.shape)-1]), n)
+	out := b.output("matvec", shape)
+	if live(tx, tg, tu, out) && out.n > 0 {
+		b.matvec(tg, tx, out, rows, n, k, []uint32{epiNone, 1}, nil, tu)
+	}
+	return out
+}
+
+var _ kernels.SwiGLUer = (*Backend)(nil)

@@ -90,6 +90,10 @@ var gpuChoiceCases = []string{
 var gpuMatvecCases = []string{
 	"MatMul/F16 a[3 40] b[17 40]",
 	"MatMulAdd/Q8_0 a[1 3 64] b[45 64] c[1 3 45]",
+	"SwiGLU/Q8_0 a[1 1 96] gate, up [37 96]",
+	"SwiGLU/Q4_0 a[2 64] gate, up [21 64]",
+	"SwiGLU/F32 a[1 1 44] gate, up [19 44]",
+	"SwiGLU/F16 a[1 33] gate, up [10 33]",
 	"MatMul/Q8_0 a[1 96] b[33 96]",
 	"MatMul/Q4_0 a[1 96] b[33 96]",
 }

@@ -101,7 +101,7 @@ func (b *Backend) matmul(x, w kernels.Tensor, transB bool, e epilogue) kernels.T
 	}
 	switch {
 	case transB && shared && batch*m <= matvecRows:
-		b.matvec(tb, ta, out, batch*m, n, k, epi, cbuf)
+		b.matvec(tb, ta, out, batch*m, n, k, epi, cbuf, nil)
 	case shared: // one weight for every batch: a is batch*m rows
 		b.matmulTiled(ta, tb, out, transB, 1, batch*m, n, k, 0, epi, cbuf)
 	default:
@@ -117,19 +117,31 @@ func (b *Backend) matmul(x, w kernels.Tensor, transB bool, e epilogue) kernels.T
 const matvecRows = 4
 
 // matvec runs matvec.wgsl: out[r, :] = W · a[r, :] for rows r, through
-// the epilogue (epi: its Params words; c: its operand).
-func (b *Backend) matvec(w, a, out *tensor, rows, n, k int, epi []uint32, c *wgpu.Buffer) {
+// the epilogue (epi: its Params words; c: its operand); with w2 (DUAL),
+// out = SiLU(W · a) * (W2 · a) instead.
+func (b *Backend) matvec(w, a, out *tensor, rows, n, k int, epi []uint32, c *wgpu.Buffer, w2 *tensor) {
 	defs := wgsl.Defs{"AT": "f32"}
-	bufs := []*wgpu.Buffer{a.buf, w.buf, c, out.buf}
+	weight := func(t *tensor) []*wgpu.Buffer {
+		if t.quantized() {
+			return []*wgpu.Buffer{t.buf, t.scales}
+		}
+		return []*wgpu.Buffer{t.buf}
+	}
+	bufs := append([]*wgpu.Buffer{a.buf}, weight(w)...)
+	if w2 != nil {
+		defs["DUAL"] = "1"
+		bufs = append(bufs, weight(w2)...)
+	} else {
+		bufs = append(bufs, c)
+	}
+	bufs = append(bufs, out.buf)
 	switch {
 	case w.dt == quant.Q8_0:
-		defs = wgsl.Defs{"AT": "vec4f", "QUANT": "1", "Q8": "1"}
-		bufs = []*wgpu.Buffer{a.buf, w.buf, w.scales, c, out.buf}
+		defs["AT"], defs["QUANT"], defs["Q8"] = "vec4f", "1", "1"
 	case w.dt == quant.Q4_0:
-		defs = wgsl.Defs{"AT": "vec4f", "QUANT": "1", "Q4": "1"}
-		bufs = []*wgpu.Buffer{a.buf, w.buf, w.scales, c, out.buf}
+		defs["AT"], defs["QUANT"], defs["Q4"] = "vec4f", "1", "1"
 	case k%4 == 0:
-		defs = wgsl.Defs{"AT": "vec4f", "AVEC": "1"}
+		defs["AT"], defs["AVEC"] = "vec4f", "1"
 	}
 	lanes, wg := 32, 256
 	if b.software {
@@ -143,7 +155,11 @@ func (b *Backend) matvec(w, a, out *tensor, rows, n, k int, epi []uint32, c *wgp
 	defs["LANES"], defs["WG"] = strconv.Itoa(lanes), strconv.Itoa(wg)
 	groups := (n + wg/lanes - 1) / (wg / lanes)
 	x, y := b.grid(groups)
-	b.costNext("matvec", 2*float64(rows)*float64(n)*float64(k))
+	flops := 2 * float64(rows) * float64(n) * float64(k)
+	if w2 != nil {
+		flops *= 2
+	}
+	b.costNext("matvec", flops)
 	words := append([]uint32{uint32(rows), uint32(n), uint32(k), uint32(groups)}, epi...)
 	b.run(b.variant("matvec", defs), words, x, y, uint32(rows), bufs...)
 }

@@ -14,7 +14,10 @@
 // subgroup with subgroupShuffleXor, so workgroup memory holds one partial
 // per row and subgroup instead of one per lane (one per row on NVIDIA's 32). AVEC (F32 only): K % 4 == 0, read as
 // vec4 (quantized K is a multiple of 32, always vec4). Every output goes
-// through epilogue.wgsli (a fused bias, residual or SwiGLU gate).
+// through epilogue.wgsli (a fused bias, residual or SwiGLU gate). DUAL
+// (kernels.SwiGLU): a second weight W2 of W's shape and dtype, each row of
+// a read once for both, out = SiLU(a·W) * (a·W2): a SwiGLU MLP's gate and
+// up projections in one dispatch.
 
 #if SUBGROUPS
 enable subgroups;
@@ -26,24 +29,46 @@ struct Params { rows: u32, n: u32, k: u32, groups: u32, epi: u32, c_len: u32 }
 #if QUANT
 @group(0) @binding(1) var<storage, read> qs: array<u32>;
 @group(0) @binding(2) var<storage, read> scales: array<f32>;
+#if DUAL
+@group(0) @binding(3) var<storage, read> qs2: array<u32>;
+@group(0) @binding(4) var<storage, read> scales2: array<f32>;
+@group(0) @binding(5) var<storage, read_write> out: array<f32>;
+@group(0) @binding(6) var<uniform> p: Params;
+#else
 @group(0) @binding(3) var<storage, read> c: array<f32>;
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
 @group(0) @binding(5) var<uniform> p: Params;
+#endif
 #else
 @group(0) @binding(1) var<storage, read> w: array<{{AT}}>;
+#if DUAL
+@group(0) @binding(2) var<storage, read> w2: array<{{AT}}>;
+#else
 @group(0) @binding(2) var<storage, read> c: array<f32>;
+#endif
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 @group(0) @binding(4) var<uniform> p: Params;
 #endif
 
+#if DUAL
+// finish makes a row's output from its sums: SiLU(a·W) * (a·W2).
+fn finish(i: u32, acc: vec2f) -> f32 {
+    return acc.x / (1.0 + exp(-acc.x)) * acc.y; // SiLU as silu.wgsl
+}
+#else
 #include epilogue
+
+fn finish(i: u32, acc: vec2f) -> f32 {
+    return epilogue(i, acc.x);
+}
+#endif
 
 const LANES = {{LANES}}u;
 const WG = {{WG}}u; // invocations per workgroup
 const ROWS = WG / LANES; // weight rows per workgroup
 
 #if REDUCE
-var<workgroup> part: array<f32, WG>;
+var<workgroup> part: array<vec2f, WG>; // a lane's (or subgroup's) sums for W and W2
 #endif
 
 fn unpack_i8(x: u32) -> vec4f {
@@ -63,6 +88,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
     let lane = t % LANES;
     let n = g * ROWS + t / LANES;
     var s = 0.0;
+    var s2 = 0.0; // DUAL: the sum for W2
     if (n < p.n) {
 #if Q8
         // Lane l takes blocks l, l+LANES, ...: 8 words and one scale each.
@@ -72,8 +98,18 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
             let blk = n * nbk + bk;
             let ab = abase + bk * 8u;
             var d = 0.0;
-            for (var w = 0u; w < 8u; w++) { d += dot(unpack_i8(qs[blk * 8u + w]), a[ab + w]); }
+            var d2 = 0.0;
+            for (var w = 0u; w < 8u; w++) {
+                let av = a[ab + w];
+                d += dot(unpack_i8(qs[blk * 8u + w]), av);
+#if DUAL
+                d2 += dot(unpack_i8(qs2[blk * 8u + w]), av);
+#endif
+            }
             s += d * scales[blk];
+#if DUAL
+            s2 += d2 * scales2[blk];
+#endif
         }
 #elif Q4
         // Lane l takes blocks l, l+LANES, ...: 4 words and one scale each;
@@ -84,53 +120,70 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
             let blk = n * nbk + bk;
             let ab = abase + bk * 8u;
             var d = 0.0;
+            var d2 = 0.0;
             for (var w = 0u; w < 4u; w++) {
+                let lo_a = a[ab + w];
+                let hi_a = a[ab + 4u + w];
                 let bytes = (vec4u(qs[blk * 4u + w]) >> vec4u(0u, 8u, 16u, 24u)) & vec4u(0xffu);
-                let lo = vec4f(vec4i(bytes & vec4u(0xfu)) - vec4i(8));
-                let hi = vec4f(vec4i(bytes >> vec4u(4u)) - vec4i(8));
-                d += dot(lo, a[ab + w]) + dot(hi, a[ab + 4u + w]);
+                d += dot(vec4f(vec4i(bytes & vec4u(0xfu)) - vec4i(8)), lo_a) + dot(vec4f(vec4i(bytes >> vec4u(4u)) - vec4i(8)), hi_a);
+#if DUAL
+                let bytes2 = (vec4u(qs2[blk * 4u + w]) >> vec4u(0u, 8u, 16u, 24u)) & vec4u(0xffu);
+                d2 += dot(vec4f(vec4i(bytes2 & vec4u(0xfu)) - vec4i(8)), lo_a) + dot(vec4f(vec4i(bytes2 >> vec4u(4u)) - vec4i(8)), hi_a);
+#endif
             }
             s += d * scales[blk];
+#if DUAL
+            s2 += d2 * scales2[blk];
+#endif
         }
 #elif AVEC
         let k4 = p.k / 4u;
         for (var i = lane; i < k4; i += LANES) {
-            s += dot(a[row * k4 + i], w[n * k4 + i]);
+            let av = a[row * k4 + i];
+            s += dot(av, w[n * k4 + i]);
+#if DUAL
+            s2 += dot(av, w2[n * k4 + i]);
+#endif
         }
 #else
         for (var i = lane; i < p.k; i += LANES) {
-            s += a[row * p.k + i] * w[n * p.k + i];
+            let av = a[row * p.k + i];
+            s += av * w[n * p.k + i];
+#if DUAL
+            s2 += av * w2[n * p.k + i];
+#endif
         }
 #endif
     }
+    var acc = vec2f(s, s2);
 #if SUBGROUPS
     // w lanes of a row share a subgroup (both are powers of two, rows
     // start at multiples of LANES): a butterfly leaves their sum in each.
     let w = min(LANES, sg_size);
-    for (var off = w / 2u; off > 0u; off /= 2u) { s += subgroupShuffleXor(s, off); }
-    if (t % w == 0u) { part[t / w] = s; }
+    for (var off = w / 2u; off > 0u; off /= 2u) { acc += subgroupShuffleXor(acc, off); }
+    if (t % w == 0u) { part[t / w] = acc; }
     workgroupBarrier();
     if (t < ROWS) {
         let nn = g * ROWS + t;
         if (nn < p.n) {
             let per = LANES / w;
-            var sum = 0.0;
+            var sum = vec2f(0.0);
             for (var l = 0u; l < per; l++) { sum += part[t * per + l]; }
-            out[row * p.n + nn] = epilogue(row * p.n + nn, sum);
+            out[row * p.n + nn] = finish(row * p.n + nn, sum);
         }
     }
 #elif REDUCE
-    part[t] = s;
+    part[t] = acc;
     workgroupBarrier();
     if (t < ROWS) {
         let nn = g * ROWS + t;
         if (nn < p.n) {
-            var sum = 0.0;
+            var sum = vec2f(0.0);
             for (var l = 0u; l < LANES; l++) { sum += part[t * LANES + l]; }
-            out[row * p.n + nn] = epilogue(row * p.n + nn, sum);
+            out[row * p.n + nn] = finish(row * p.n + nn, sum);
         }
     }
 #else
-    if (n < p.n) { out[row * p.n + n] = epilogue(row * p.n + n, s); }
+    if (n < p.n) { out[row * p.n + n] = finish(row * p.n + n, acc); }
 #endif
 }

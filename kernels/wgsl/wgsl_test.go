@@ -2,6 +2,7 @@ package wgsl
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,8 +15,11 @@ var bindingRE = regexp.MustCompile(`@group\(0\) @binding\((\d+)\) var<(\w+)`)
 var templates = map[string][]Defs{
 	"matmul_tiled": expand(Defs{"WG": "16", "TM": "4", "TN": "4", "TK": "16", "AT": "f32", "BT": "f32", "OT": "f32"},
 		[]string{"B_T", "B_N", "Q8", "Q4", "CONV"}),
-	"matvec": append(expand(Defs{"AT": "vec4f", "LANES": "32", "WG": "256", "REDUCE": "1"}, []string{"", "AVEC", "Q8", "Q4"}),
-		expand(Defs{"AT": "vec4f", "LANES": "32", "WG": "256", "REDUCE": "1", "SUBGROUPS": "1"}, []string{"", "AVEC", "Q8", "Q4"})...),
+	"matvec": slices.Concat(
+		expand(Defs{"AT": "vec4f", "LANES": "32", "WG": "256", "REDUCE": "1"}, []string{"", "AVEC", "Q8", "Q4"}),
+		expand(Defs{"AT": "vec4f", "LANES": "32", "WG": "256", "REDUCE": "1", "SUBGROUPS": "1"}, []string{"", "AVEC", "Q8", "Q4"}),
+		expand(Defs{"AT": "vec4f", "LANES": "32", "WG": "256", "REDUCE": "1", "DUAL": "1"}, []string{"", "AVEC", "Q8", "Q4"}),
+		expand(Defs{"AT": "vec4f", "LANES": "1", "WG": "64", "DUAL": "1"}, []string{"", "AVEC", "Q8", "Q4"})),
 	"attention_tiled": {{"D": "8"}, {"D": "64"}},
 	"rms_norm":        reduction,
 	"layer_norm":      reduction,
@@ -128,7 +132,7 @@ func TestSpecialize(t *testing.T) {
 			t.Errorf("specialized matvec still contains %q", gone)
 		}
 	}
-	if !strings.Contains(src, "const LANES = 1u;") || !strings.Contains(src, "s += a[row * p.k + i] * w[n * p.k + i];") {
+	if !strings.Contains(src, "const LANES = 1u;") || !strings.Contains(src, "s += av * w[n * p.k + i];") {
 		t.Errorf("specialized matvec lacks the scalar f32 path:\n%s", src)
 	}
 	if _, err := Specialize("matvec", Defs{"AT": "f32"}); err == nil || !strings.Contains(err.Error(), "LANES") {

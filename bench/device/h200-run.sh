@@ -20,15 +20,19 @@
 #     matrix-vector products (decode), whose GB/s gpubench sets against the
 #     copy kernel's of the same process, f32 matmul 1024, conv2d and
 #     attention at the models' shapes and larger;
-#  3. cmd/e2ebench -profile: fashion (-compare: fused vs unfused UNet step),
-#     fortunes (prefill and decode tokens/s), and gocode;
-#  4. f32 matmul 4096^3 on other tile shapes (gpubench -tiles, ours only),
-#     to pick the kernel's shape for the H200 from measurements;
+#  3. f32 matmul 4096^3 on other tile shapes, pipelined or not (one
+#     gpubench -tiles process, ours only), to pick the kernel's shape for
+#     the H200 from measurements; then the same matmuls by the kernel of
+#     commit $BASE (bin/gpubench-base.wasm.gz, when prepare.sh built it):
+#     before and after on one device;
+#  4. cmd/e2ebench -profile: fashion (-compare: fused vs unfused UNet step),
+#     fortunes (prefill and decode tokens/s);
 #  5. what is left: f32 matmul 2048, the rest of the models' matmuls, the
-#     Q8_0 512x4096x4096 prefill.
+#     Q8_0 512x4096x4096 prefill, gocode.
 #
 # Logs go to $OUT (the run tool's; out/h200 otherwise): env.txt, probe.txt,
-# gpubench.txt, e2e.txt and summary.txt, which is also printed at the end.
+# gpubench.txt, gpubench-base.txt, e2e.txt and summary.txt, which is also
+# printed at the end.
 set -uo pipefail # no -e: a failed step is reported and the next one runs
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -62,7 +66,8 @@ if [[ "${SMOKE:-}" = 1 ]]; then
 	size=small samples=2 probe_mib=4
 	unet=(-samples 1) text=(-samples 1 -prompt-tokens 8 -decode-tokens 4)
 	first=("matmul f32 128x" "copy|Q8_0 1x1024x256" "conv2d 3x3/1 64->64" "attention b1 l64")
-	tiled="matmul f32 128x" tiles=(8x4x4x8)
+	tiled="matmul f32 128x" tiles=(8x4x4x8 8x4x4x8p)
+	based="matmul f32 128x"
 	later=()
 else
 	size=large samples="${SAMPLES:-15}" probe_mib=256
@@ -74,8 +79,11 @@ else
 	# copy kernel come from one run.
 	first=("matmul f32 4096x" "copy|_0 1x4096x4096" "matmul f32 1024x" "conv2d" "attention")
 	# The backend's own choice at 4096^3 is 16x8x8 with TK 16 (128x128
-	# tiles); these are its neighbours.
-	tiled="matmul f32 4096x" tiles=(16x8x8x8 16x8x8x32 16x4x8x16 16x4x4x16 8x8x8x16)
+	# tiles); these are its neighbours, and the pipelined variants (p:
+	# two stages, the next slice loaded during this one's arithmetic).
+	tiled="matmul f32 4096x"
+	tiles=(16x8x8x8 16x8x8x32 16x8x8x8p 16x8x8x16p 16x8x8x32p 16x4x8x16 16x4x4x16 16x4x4x16p 8x8x8x16)
+	based="matmul f32 4096x|matmul f32 1024x"
 	later=("matmul f32 2048x" "x1024x256" "2x(" "Q8_0 512x4096")
 fi
 # CASES="f1;f2" runs only those gpubench filters (a rerun of a part);
@@ -131,20 +139,24 @@ environment() {
 : >"$out/env.txt"
 : >"$out/probe.txt"
 : >"$out/gpubench.txt"
+: >"$out/gpubench-base.txt"
 : >"$out/e2e.txt"
 echo "h200-run.sh: size $size, samples $samples, budget ${budget}s, logs in $out"
 environment >>"$out/env.txt" 2>&1
 step "probe" probe.txt 60 "${gpu[@]}" node bench/device/probe.mjs "$probe_mib"
 for c in "${first[@]}"; do gpubench "$c" 60; done
+if [[ -z "${CASES:-}" ]]; then
+	step "gpubench tiles (${#tiles[@]} shapes)" gpubench.txt 150 "${gpu[@]}" wasm bin/gpubench.wasm \
+		-size "$size" -samples 5 -run "$tiled" -tiles "$(IFS=,; echo "${tiles[*]}")"
+	if [[ -f bin/gpubench-base.wasm.gz ]]; then
+		gunzip -c bin/gpubench-base.wasm.gz >/tmp/gpubench-base.wasm
+		step "gpubench base $(sed -n 's/^base .*: //p' .gpu/prepared.txt 2>/dev/null)" gpubench-base.txt 60 \
+			"${gpu[@]}" wasm /tmp/gpubench-base.wasm -size "$size" -samples "$samples" -run "$based"
+	fi
+fi
 if [[ "${E2E:-1}" != 0 ]]; then
 	step "e2ebench fashion -compare" e2e.txt 90 "${gpu[@]}" wasm bin/e2ebench.wasm -model fashion -compare "${unet[@]}" -profile
-step "e2ebench fortunes" e2e.txt 90 "${gpu[@]}" wasm bin/e2ebench.wasm -model fortunes "${text[@]}" -profile
-fi
-if [[ -z "${CASES:-}" ]]; then
-	for t in "${tiles[@]}"; do
-		step "gpubench tiles $t" gpubench.txt 40 "${gpu[@]}" wasm bin/gpubench.wasm \
-			-size "$size" -samples 5 -run "$tiled" -tiles "$t"
-	done
+	step "e2ebench fortunes" e2e.txt 90 "${gpu[@]}" wasm bin/e2ebench.wasm -model fortunes "${text[@]}" -profile
 fi
 for c in "${later[@]}"; do gpubench "$c" 120; done
 [[ "${SMOKE:-}" = 1 || "${E2E:-1}" = 0 ]] || step "e2ebench gocode" e2e.txt 60 "${gpu[@]}" wasm bin/e2ebench.wasm -model gocode "${text[@]}"
@@ -189,10 +201,14 @@ summarize() {
 			if (name ~ /^(conv2d|attention)/ && ratio != "-")
 				printf "%s: ours/tfjs %s (target 2)\n", name, ratio
 		}'
+	# The same matmuls by the kernel of commit $BASE: before and after.
+	grep -E '^\| matmul' "$out/gpubench-base.txt" | awk -F'|' '
+		function trim(s) { gsub(/^ +| +$/, "", s); return s }
+		{ printf "base %s: %.1f TFLOP/s (check %s; GPU ms %s)\n", trim($2), trim($5) / 1000, trim($3), trim($7) }'
 	echo
 	grep -E '^(model:|backend:|unfused|fused|prefill|decode)' "$out/e2e.txt"
 	awk '/^per kernel/ { print ""; p = 1 } p && /^$/ { p = 0 } p' "$out/e2e.txt"
-	grep -E 'FAIL|panic|error' "$out/gpubench.txt" "$out/e2e.txt" "$out/probe.txt" | head -20
+	grep -E 'FAIL|panic|error' "$out/gpubench.txt" "$out/gpubench-base.txt" "$out/e2e.txt" "$out/probe.txt" | head -20
 }
 summarize >"$out/summary.txt" 2>&1
 echo

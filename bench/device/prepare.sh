@@ -12,13 +12,18 @@
 #    tfjs (each package's package.json and its Node bundle, about 2 MB: the
 #    whole of node_modules/@tensorflow is 70 MB, over the 64 MiB a run may
 #    carry); h200-run.sh points NODE_PATH there;
-# 4. records what was built (.gpu/prepared.txt), checks that the tree plus
+# 4. builds gpubench at commit $BASE too (default a5e15b1, the tiled
+#    matmul before its interleaved blocks, 2-D staging arrays and -tiles
+#    lists; BASE=none skips it), gzipped, so that the run times the f32
+#    matmul before and after on the same device;
+# 5. records what was built (.gpu/prepared.txt), checks that the tree plus
 #    the carried paths stay under 60 MiB, and prints the `run` call to make.
 set -euo pipefail
 root="$(git rev-parse --show-toplevel)"
 cd "$root"
 limit=$((60 << 20))
 carry=(.gpu bin/gpubench.wasm bin/e2ebench.wasm)
+base="${BASE:-a5e15b1}"
 
 pack="$root/../shared/device/pack.sh"
 [[ -f "$pack" ]] || { echo "prepare.sh: $pack not found" >&2; exit 2; }
@@ -41,6 +46,16 @@ for pkg in @tensorflow/tfjs-core @tensorflow/tfjs-backend-webgpu; do
 	cp "$src/$main" ".gpu/tfjs/$src/$main"
 done
 
+rm -f bin/gpubench-base.wasm.gz
+if [[ "$base" != none ]]; then
+	wt="$(mktemp -d)"
+	git worktree add -f --detach "$wt" "$base" >/dev/null
+	(cd "$wt" && GOOS=js GOARCH=wasm go build -o "$root/bin/gpubench-base.wasm" ./cmd/gpubench)
+	git worktree remove --force "$wt"
+	gzip -9 -f bin/gpubench-base.wasm
+	carry+=(bin/gpubench-base.wasm.gz)
+fi
+
 {
 	echo "prepared: $(date -u '+%Y-%m-%d %H:%M UTC') on $(uname -n)"
 	echo "commit: $(git rev-parse HEAD)"
@@ -48,7 +63,8 @@ done
 	git status --short | sed 's/^/  /'
 	echo "go: $(go version)"
 	echo "node: $(node --version)"
-	(cd bin && sha256sum gpubench.wasm e2ebench.wasm)
+	echo "base (bin/gpubench-base.wasm.gz): $base"
+	(cd bin && sha256sum gpubench.wasm e2ebench.wasm gpubench-base.wasm.gz 2>/dev/null) || true
 } >.gpu/prepared.txt
 
 # What the run tool copies: tracked and untracked-not-ignored files, plus
@@ -70,9 +86,10 @@ Ready. Make this one call of the run tool (the script stops itself after
 about 7 minutes; see BENCHMARKS.md, "H200"):
 
   command:   bash bench/device/h200-run.sh
-  carry:     ["${carry[0]}", "${carry[1]}", "${carry[2]}"]
+  carry:     [$(printf '"%s", ' "${carry[@]}" | sed 's/, $//')]
   timeout_s: 540
 
 Its output ends with the summary; the logs come back under files_at
-(env.txt, probe.txt, gpubench.txt, e2e.txt, summary.txt).
+(env.txt, probe.txt, gpubench.txt, gpubench-base.txt, e2e.txt,
+summary.txt).
 EOF

@@ -18,6 +18,7 @@ git ls-files -z -co --exclude-standard | while IFS= read -r -d '' f; do
 done | tar --null -T - -cf - | tar -C "$dst" -xf -
 cp -a .gpu "$dst/"
 cp bin/gpubench.wasm bin/e2ebench.wasm "$dst/bin/"
+[[ ! -f bin/gpubench-base.wasm.gz ]] || cp bin/gpubench-base.wasm.gz "$dst/bin/"
 [[ ! -e "$dst/node_modules" ]] || { echo "smoke.sh: node_modules travelled" >&2; exit 1; }
 cd "$dst"
 SWIFTSHADER=1 SMOKE=1 OUT="$dst/out" bash bench/device/h200-run.sh

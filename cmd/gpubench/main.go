@@ -50,7 +50,7 @@ func main() {
 	only := flag.String("run", "", "run only cases whose name contains this, or one of a|b|... (plus the copy kernel when a row is set against it)")
 	table := flag.Bool("table", false, "also run kernels/selftest's benchmark table")
 	subgroups := flag.Bool("subgroups", true, "let the device enable subgroups when the adapter has them")
-	tiles := flag.String("tiles", "", "fix the f32 matmul's tile shape, WGxTMxTNxTK (e.g. 16x8x8x16), instead of the backend's choice")
+	tiles := flag.String("tiles", "", "fix the f32 matmul's tile shape, WGxTMxTNxTK with p after it to pipeline (e.g. 16x8x8x16 or 16x8x8x8p), instead of the backend's choice; a comma-separated list runs the cases once per shape")
 	flag.Parse()
 	if *size != "small" && *size != "large" {
 		fmt.Fprintln(os.Stderr, "gpubench: -size must be small or large")
@@ -62,43 +62,71 @@ func main() {
 	if !*subgroups {
 		opts = append(opts, webgpu.WithoutSubgroups())
 	}
+	shapes := []*webgpu.Tiles{nil} // nil: the backend's choice
 	if *tiles != "" {
-		var t webgpu.Tiles
-		if _, err := fmt.Sscanf(*tiles, "%dx%dx%dx%d", &t.WG, &t.TM, &t.TN, &t.TK); err != nil {
-			fmt.Fprintf(os.Stderr, "gpubench: -tiles %q: want WGxTMxTNxTK, e.g. 16x8x8x16\n", *tiles)
-			os.Exit(2)
+		shapes = nil
+		for _, f := range strings.Split(*tiles, ",") {
+			t, err := webgpu.ParseTiles(f)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "gpubench: -tiles:", err)
+				os.Exit(2)
+			}
+			shapes = append(shapes, &t)
 		}
-		opts = append(opts, webgpu.WithMatMulTiles(t))
-	}
-	b, err := webgpu.New(opts...)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "gpubench:", err)
-		os.Exit(1)
-	}
-	fmt.Printf("adapter: %s\n", b.AdapterInfo())
-	if *tiles != "" {
-		fmt.Printf("tiles: f32 matmul fixed at %s (WGxTMxTNxTK)\n", *tiles)
 	}
 	var tf *tfjs
-	if *withTF {
-		var info string
-		if tf, info, err = openTFJS(); err != nil {
+	failed := false
+	for i, shape := range shapes {
+		o := opts
+		if shape != nil {
+			o = append(slices.Clone(opts), webgpu.WithMatMulTiles(*shape))
+		}
+		b, err := webgpu.New(o...)
+		if err != nil {
 			fmt.Fprintln(os.Stderr, "gpubench:", err)
 			os.Exit(1)
 		}
-		fmt.Printf("tfjs: %s\n", info)
+		if i == 0 {
+			fmt.Printf("adapter: %s\n", b.AdapterInfo())
+			if *withTF {
+				var info string
+				if tf, info, err = openTFJS(); err != nil {
+					fmt.Fprintln(os.Stderr, "gpubench:", err)
+					os.Exit(1)
+				}
+				fmt.Printf("tfjs: %s\n", info)
+			}
+			fmt.Printf("date: %s; samples: %d (median reported)\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), t.samples)
+			printMethod(t)
+		}
+		fmt.Println()
+		if shape != nil {
+			fmt.Printf("tiles: f32 matmul fixed at %v (WGxTMxTNxTK, p: pipelined)\n", shape)
+		}
+		fmt.Println(header)
+		fmt.Println(rule)
+		failed = runCases(b, tf, *size == "large", *only, shape, t) || failed
+		if *table {
+			fmt.Println()
+			for _, c := range selftest.BenchCases() {
+				fmt.Println(selftest.Bench(b, c, t.samples))
+			}
+		}
+		b.Close()
 	}
-	fmt.Printf("date: %s; samples: %d (median reported)\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), t.samples)
-	printMethod(t)
-	fmt.Println()
-	fmt.Println(header)
-	fmt.Println(rule)
+	if failed {
+		os.Exit(1)
+	}
+}
+
+// runCases benchmarks the selected cases on b (and tf), printing a row
+// each, and says whether any failed.
+func runCases(b *webgpu.Backend, tf *tfjs, large bool, only string, shape *webgpu.Tiles, t timing) (failed bool) {
 	var yardstick *result // the copy kernel's row
-	failed := false
-	for _, c := range selected(cases(*size == "large"), *only) {
+	for _, c := range selected(cases(large), only) {
 		r := bench(b, tf, c, t)
-		if *tiles != "" && strings.HasPrefix(r.name, "matmul f32") {
-			r.name += " @" + *tiles // not the backend's own choice
+		if shape != nil && strings.HasPrefix(r.name, "matmul f32") {
+			r.name += fmt.Sprintf(" @%v", shape) // not the backend's own choice
 		}
 		if r.yardstick && r.err == nil {
 			yardstick = &r
@@ -109,15 +137,7 @@ func main() {
 		fmt.Println(r)
 		failed = failed || r.err != nil
 	}
-	if *table {
-		fmt.Println()
-		for _, c := range selftest.BenchCases() {
-			fmt.Println(selftest.Bench(b, c, t.samples))
-		}
-	}
-	if failed {
-		os.Exit(1)
-	}
+	return failed
 }
 
 // printMethod says in the output how the numbers were taken.

@@ -168,7 +168,8 @@ func TestGPUKernelChoice(t *testing.T) {
 // WithMatMulTiles (what a benchmark compares on a new GPU), and checks that
 // a shape the kernel cannot run is refused.
 func TestMatMulTiles(t *testing.T) {
-	for _, tiles := range []Tiles{{WG: 8, TM: 8, TN: 4, TK: 8}, {WG: 16, TM: 4, TN: 8, TK: 12}} {
+	for _, tiles := range []Tiles{{WG: 8, TM: 8, TN: 4, TK: 8}, {WG: 16, TM: 4, TN: 8, TK: 12},
+		{WG: 8, TM: 8, TN: 8, TK: 8, Pipe: true}, {WG: 16, TM: 4, TN: 8, TK: 12, Pipe: true}} {
 		b, err := New(WithGuardBands(), WithMatMulTiles(tiles))
 		if err != nil {
 			t.Fatalf("%+v: %v", tiles, err)
@@ -187,7 +188,7 @@ func TestMatMulTiles(t *testing.T) {
 		}
 		b.Close()
 	}
-	for _, bad := range []Tiles{{WG: 16, TM: 6, TN: 4, TK: 16}, {WG: 32, TM: 4, TN: 4, TK: 16}, {WG: 16, TM: 8, TN: 8, TK: 64}} {
+	for _, bad := range []Tiles{{WG: 16, TM: 6, TN: 4, TK: 16}, {WG: 32, TM: 4, TN: 4, TK: 16}, {WG: 16, TM: 8, TN: 8, TK: 64}, {WG: 16, TM: 8, TN: 8, TK: 32, Pipe: true}} {
 		if b, err := New(WithMatMulTiles(bad)); err == nil {
 			b.Close()
 			t.Errorf("tiles %+v were accepted", bad)

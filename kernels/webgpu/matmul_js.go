@@ -191,6 +191,14 @@ func (b *Backend) tileShape(m, n, tk int) (wg, tm, tn int) {
 	return 16, 4, 4
 }
 
+// stages is how many slices of a and b matmul_tiled.wgsl stages at once.
+func stages(t Tiles) int {
+	if t.Pipe {
+		return 2
+	}
+	return 1
+}
+
 // matmulTiled runs matmul_tiled.wgsl (see tileShape for the tile sizes)
 // with an epilogue as matvec's.
 func (b *Backend) matmulTiled(ta, tb, out *tensor, transB bool, batch, m, n, k, strideB int, epi []uint32, c *wgpu.Buffer) {
@@ -222,6 +230,9 @@ func (b *Backend) matmulTiled(ta, tb, out *tensor, transB bool, batch, m, n, k, 
 	wg, tm, tn := b.tileShape(m, n, tk)
 	if t := b.cfg.tiles; t != nil && !tb.quantized() {
 		wg, tm, tn, tk = t.WG, t.TM, t.TN, t.TK
+		if t.Pipe {
+			defs["PIPE"] = "1"
+		}
 	}
 	defs["WG"], defs["TM"], defs["TN"], defs["TK"] = strconv.Itoa(wg), strconv.Itoa(tm), strconv.Itoa(tn), strconv.Itoa(tk)
 	tilesM, tilesN := (m+wg*tm-1)/(wg*tm), (n+wg*tn-1)/(wg*tn)

@@ -20,7 +20,9 @@
 // weights use TK = 32, one GGML block per weight row per slice, dequantized
 // while staged. AVEC: K % 4 == 0, a (and a transB b) are read as vec4;
 // OVEC: N % 4 == 0, the output (and a B_N b) are vec4. Otherwise the loads
-// are scalar with bounds checks, so any shape works.
+// are scalar with bounds checks, so any shape works. PIPE (f32 b only)
+// stages in two buffers, loading the next slice while computing on this
+// one.
 
 struct Params {
     m: u32, n: u32, k: u32, batch: u32,
@@ -59,12 +61,22 @@ const TN = {{TN}}u;
 const TK = {{TK}}u;
 const BM = WG * TM;
 const BN = WG * TN;
+#if PIPE
+const STAGES = 2u;
+#else
+const STAGES = 1u;
+#endif
 
-var<workgroup> as_: array<vec4f, TK * BM / 4u>; // [k][m / 4]
-var<workgroup> bs: array<vec4f, TK * BN / 4u>;  // [k][n / 4]
+// The staged slices, k-major: as_[s*TK + k][m / 4] holds rows m..m+3 of
+// column k of stage s's a slice. Two-dimensional so that the inner loop's
+// reads index the outer array with a constant (once unrolled) and the
+// inner with a per-invocation one: a bounds clamp on each is then
+// loop-invariant, where a flat index is clamped on every read.
+var<workgroup> as_: array<array<vec4f, BM / 4u>, STAGES * TK>;
+var<workgroup> bs: array<array<vec4f, BN / 4u>, STAGES * TK>;
 
-fn put_a(k: u32, m: u32, v: f32) { as_[k * (BM / 4u) + m / 4u][m % 4u] = v; }
-fn put_b(k: u32, n: u32, v: f32) { bs[k * (BN / 4u) + n / 4u][n % 4u] = v; }
+fn put_a(k: u32, m: u32, v: f32) { as_[k][m / 4u][m % 4u] = v; }
+fn put_b(k: u32, n: u32, v: f32) { bs[k][n / 4u][n % 4u] = v; }
 
 // load4_a returns a[base + i .. +4], zero past k_end (scalar variant) or the
 // whole vec4 (AVEC: base + i is a multiple of 4 and the vec4 is all in or
@@ -97,12 +109,110 @@ fn load4_b(base: u32, i: u32, k_end: u32) -> vec4f {
 }
 #endif
 
+#if PIPE
+// PIPE stages a slice in two halves: fetch_* loads an invocation's share of
+// it from storage into registers (LA or LB vec4s, the i-th of them element
+// t + i*NT of the slice) and put_*_slice stores that into a stage of
+// workgroup memory; the next slice is fetched before computing on this
+// one, so that its loads are in flight during the arithmetic. (f32 b only.)
+const LA = (BM * TK / 4u + NT - 1u) / NT;
+const LB = (BN * TK / 4u + NT - 1u) / NT;
+
+// fetch_a loads a(row0 .. row0+BM, k0 .. k0+TK), zero outside, 4 along k
+// at a time.
+fn fetch_a(t: u32, abase: u32, row0: u32, k0: u32) -> array<vec4f, LA> {
+    var r: array<vec4f, LA>;
+    for (var j = 0u; j < LA; j++) {
+        let i = t + j * NT;
+        let row = row0 + i / (TK / 4u);
+        if (i < BM * TK / 4u && row < p.m) { r[j] = load4_a(abase + row * p.k, k0 + 4u * (i % (TK / 4u)), p.k); }
+    }
+    return r;
+}
+
+fn put_a_slice(t: u32, s: u32, r: array<vec4f, LA>) {
+    for (var j = 0u; j < LA; j++) {
+        let i = t + j * NT;
+        if (i >= BM * TK / 4u) { break; }
+        let m = i / (TK / 4u);
+        let k = s * TK + 4u * (i % (TK / 4u));
+        put_a(k, m, r[j].x); put_a(k + 1u, m, r[j].y); put_a(k + 2u, m, r[j].z); put_a(k + 3u, m, r[j].w);
+    }
+}
+
+#if B_T
+// fetch_b loads B(k0 .. k0+TK, col0 .. col0+BN), zero outside: B_T reads
+// 4 along k of a weight row, B_N 4 along n of a row of b.
+fn fetch_b(t: u32, bbase: u32, k0: u32, col0: u32) -> array<vec4f, LB> {
+    var r: array<vec4f, LB>;
+    for (var j = 0u; j < LB; j++) {
+        let i = t + j * NT;
+        let col = col0 + i / (TK / 4u);
+        if (i < BN * TK / 4u && col < p.n) { r[j] = load4_b(bbase + col * p.k, k0 + 4u * (i % (TK / 4u)), p.k); }
+    }
+    return r;
+}
+
+fn put_b_slice(t: u32, s: u32, r: array<vec4f, LB>) {
+    for (var j = 0u; j < LB; j++) {
+        let i = t + j * NT;
+        if (i >= BN * TK / 4u) { break; }
+        let n = i / (TK / 4u);
+        let k = s * TK + 4u * (i % (TK / 4u));
+        put_b(k, n, r[j].x); put_b(k + 1u, n, r[j].y); put_b(k + 2u, n, r[j].z); put_b(k + 3u, n, r[j].w);
+    }
+}
+#elif B_N
+fn fetch_b(t: u32, bbase: u32, k0: u32, col0: u32) -> array<vec4f, LB> {
+    var r: array<vec4f, LB>;
+    for (var j = 0u; j < LB; j++) {
+        let i = t + j * NT;
+        let kk = k0 + i / (BN / 4u);
+        let col = col0 + 4u * (i % (BN / 4u));
+        if (i < BN * TK / 4u && kk < p.k) {
+#if OVEC
+            if (col < p.n) { r[j] = b[(bbase + kk * p.n + col) / 4u]; }
+#else
+            for (var e = 0u; e < 4u; e++) {
+                if (col + e < p.n) { r[j][e] = b[bbase + kk * p.n + col + e]; }
+            }
+#endif
+        }
+    }
+    return r;
+}
+
+fn put_b_slice(t: u32, s: u32, r: array<vec4f, LB>) {
+    for (var j = 0u; j < LB; j++) {
+        let i = t + j * NT;
+        if (i >= BN * TK / 4u) { break; }
+        bs[s * TK + i / (BN / 4u)][i % (BN / 4u)] = r[j];
+    }
+}
+#endif
+#endif
+
 fn unpack_i8(w: u32) -> vec4f {
     let v = bitcast<vec4i>(vec4u(w << 24u, w << 16u, w << 8u, w)) >> vec4u(24u);
     return vec4f(v);
 }
 
-// stage_b fills bs with B(k0 .. k0+TK, col0 .. col0+BN), zero outside.
+// stage_a fills stage 0 of as_ with a(row0 .. row0+BM, k0 .. k0+TK), zero
+// outside, loading 4 along k at a time. (Going through fetch_a and
+// put_a_slice instead measured slower on SwiftShader, which keeps their
+// array in memory.)
+fn stage_a(t: u32, abase: u32, row0: u32, k0: u32) {
+    for (var i = t; i < BM * TK / 4u; i += NT) {
+        let r = i / (TK / 4u);
+        let kq = 4u * (i % (TK / 4u));
+        var v = vec4f(0.0);
+        if (row0 + r < p.m) { v = load4_a(abase + (row0 + r) * p.k, k0 + kq, p.k); }
+        put_a(kq, r, v.x); put_a(kq + 1u, r, v.y); put_a(kq + 2u, r, v.z); put_a(kq + 3u, r, v.w);
+    }
+}
+
+// stage_b fills stage 0 of bs with B(k0 .. k0+TK, col0 .. col0+BN), zero
+// outside.
 fn stage_b(t: u32, bbase: u32, k0: u32, col0: u32) {
 #if B_T
     for (var i = t; i < BN * TK / 4u; i += NT) {
@@ -128,7 +238,7 @@ fn stage_b(t: u32, bbase: u32, k0: u32, col0: u32) {
             }
 #endif
         }
-        bs[kr * (BN / 4u) + nq] = v;
+        bs[kr][nq] = v;
     }
 #elif CONV
     // NT is a multiple of BN (the host picks WG a multiple of TN), so each
@@ -209,52 +319,71 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
 
     // The TM x TN block as 4x4 matrices, named rather than an array so
     // that they stay in registers (no dynamic indexing): column r of accIJ
-    // holds row 4I+r of the block, columns 4J..4J+3. TM and TN are 4 or 8.
+    // holds row r of the block's I-th 4 rows, its J-th 4 columns. TM and
+    // TN are 4 or 8. The invocations' 4-row (4-column) groups interleave:
+    // an invocation's second group is WG groups after its first, so that
+    // neighbouring invocations read neighbouring vec4s of workgroup memory
+    // and store neighbouring vec4s of the output.
     var acc00 = mat4x4f();
     var acc01 = mat4x4f();
     var acc10 = mat4x4f();
     var acc11 = mat4x4f();
-    let arow = lid.y * (TM / 4u);
-    let bcol = lid.x * (TN / 4u);
+#if PIPE
+    var ra = fetch_a(t, abase, row0, 0u);
+    var rb = fetch_b(t, bbase, 0u, col0);
+#endif
+    var s = 0u; // the stage computed on
     for (var k0 = 0u; k0 < p.k; k0 += TK) {
-        for (var i = t; i < BM * TK / 4u; i += NT) {
-            let r = i / (TK / 4u);
-            let kq = 4u * (i % (TK / 4u));
-            var v = vec4f(0.0);
-            if (row0 + r < p.m) { v = load4_a(abase + (row0 + r) * p.k, k0 + kq, p.k); }
-            put_a(kq, r, v.x); put_a(kq + 1u, r, v.y); put_a(kq + 2u, r, v.z); put_a(kq + 3u, r, v.w);
+#if PIPE
+        // Two stages: this slice is stored into one while slower
+        // invocations may still compute on the other, and the barrier
+        // before the next store into this one comes after every
+        // invocation's last read of it; so one barrier a slice.
+        put_a_slice(t, s, ra);
+        put_b_slice(t, s, rb);
+        workgroupBarrier();
+        if (k0 + TK < p.k) {
+            ra = fetch_a(t, abase, row0, k0 + TK);
+            rb = fetch_b(t, bbase, k0 + TK, col0);
         }
+#else
+        stage_a(t, abase, row0, k0);
         stage_b(t, bbase, k0, col0);
         workgroupBarrier();
+#endif
         for (var kk = 0u; kk < TK; kk++) {
-            let a0 = as_[kk * (BM / 4u) + arow];
-            let b0 = bs[kk * (BN / 4u) + bcol];
+            let a0 = as_[s * TK + kk][lid.y];
+            let b0 = bs[s * TK + kk][lid.x];
             acc00 += outer(a0, b0);
             if (TN == 8u) {
-                let b1 = bs[kk * (BN / 4u) + bcol + 1u];
+                let b1 = bs[s * TK + kk][lid.x + WG];
                 acc01 += outer(a0, b1);
                 if (TM == 8u) {
-                    let a1 = as_[kk * (BM / 4u) + arow + 1u];
+                    let a1 = as_[s * TK + kk][lid.y + WG];
                     acc10 += outer(a1, b0);
                     acc11 += outer(a1, b1);
                 }
             } else if (TM == 8u) {
-                let a1 = as_[kk * (BM / 4u) + arow + 1u];
+                let a1 = as_[s * TK + kk][lid.y + WG];
                 acc10 += outer(a1, b0);
             }
         }
+#if PIPE
+        s = 1u - s;
+#else
         workgroupBarrier();
+#endif
     }
 
     let obase = bat * p.m * p.n;
-    let rowb = row0 + lid.y * TM;
-    let colb = col0 + lid.x * TN;
+    let rowb = row0 + 4u * lid.y;
+    let colb = col0 + 4u * lid.x;
     for (var r = 0u; r < 4u; r++) {
         store4(obase, rowb + r, colb, acc00[r]);
-        if (TN == 8u) { store4(obase, rowb + r, colb + 4u, acc01[r]); }
+        if (TN == 8u) { store4(obase, rowb + r, colb + 4u * WG, acc01[r]); }
         if (TM == 8u) {
-            store4(obase, rowb + 4u + r, colb, acc10[r]);
-            if (TN == 8u) { store4(obase, rowb + 4u + r, colb + 4u, acc11[r]); }
+            store4(obase, rowb + 4u * WG + r, colb, acc10[r]);
+            if (TN == 8u) { store4(obase, rowb + 4u * WG + r, colb + 4u * WG, acc11[r]); }
         }
     }
 }

@@ -22,9 +22,11 @@
 #     attention at the models' shapes and larger;
 #  3. f32 matmul 4096^3 on other tile shapes, pipelined or not (one
 #     gpubench -tiles process, ours only), to pick the kernel's shape for
-#     the H200 from measurements; then the same matmuls by the kernel of
-#     commit $BASE (bin/gpubench-base.wasm.gz, when prepare.sh built it):
-#     before and after on one device;
+#     the H200 from measurements; the models' small matmuls and conv2d
+#     on four tile shapes, to check chooseTiles's guess for small grids;
+#     then the same products by the kernel of commit $BASE
+#     (bin/gpubench-base.wasm.gz, when prepare.sh built it): before and
+#     after on one device;
 #  4. cmd/e2ebench -profile: fashion (-compare: fused vs unfused UNet step),
 #     fortunes (prefill and decode tokens/s);
 #  5. what is left: f32 matmul 2048, the rest of the models' matmuls, the
@@ -67,7 +69,8 @@ if [[ "${SMOKE:-}" = 1 ]]; then
 	unet=(-samples 1) text=(-samples 1 -prompt-tokens 8 -decode-tokens 4)
 	first=("matmul f32 128x" "copy|Q8_0 1x1024x256" "conv2d 3x3/1 64->64" "attention b1 l64")
 	tiled="matmul f32 128x" tiles=(8x4x4x8 8x4x4x8p)
-	based="matmul f32 128x"
+	small="conv2d 3x3/1 64->64" smalltiles=(8x8x8x16 8x4x4x8)
+	based="matmul f32 128x|conv2d 3x3/1 64->64"
 	later=()
 else
 	size=large samples="${SAMPLES:-15}" probe_mib=256
@@ -83,7 +86,12 @@ else
 	# two stages, the next slice loaded during this one's arithmetic).
 	tiled="matmul f32 4096x"
 	tiles=(16x8x8x8 16x8x8x32 16x8x8x8p 16x8x8x16p 16x8x8x32p 16x4x8x16 16x4x4x16 16x4x4x16p 8x8x8x16)
-	based="matmul f32 4096x|matmul f32 1024x"
+	# The models' small products on other tiles: the backend gives them
+	# 32x32 tiles (8x4x4) on a GPU, so as to have workgroups for every
+	# compute unit (chooseTiles's fillWorkgroups, a guess); 64x64 was the
+	# choice before.
+	small="conv2d 3x3|matmul f32 64x1024x256|2x(64x64x64)" smalltiles=(16x4x4x16 8x4x4x8 8x4x4x32 16x8x8x16)
+	based="matmul f32 4096x|matmul f32 1024x|conv2d 3x3|matmul f32 64x1024x256"
 	later=("matmul f32 2048x" "x1024x256" "2x(" "Q8_0 512x4096")
 fi
 # CASES="f1;f2" runs only those gpubench filters (a rerun of a part);
@@ -148,6 +156,8 @@ for c in "${first[@]}"; do gpubench "$c" 60; done
 if [[ -z "${CASES:-}" ]]; then
 	step "gpubench tiles (${#tiles[@]} shapes)" gpubench.txt 150 "${gpu[@]}" wasm bin/gpubench.wasm \
 		-size "$size" -samples 5 -run "$tiled" -tiles "$(IFS=,; echo "${tiles[*]}")"
+	step "gpubench small on tiles (${#smalltiles[@]})" gpubench.txt 90 "${gpu[@]}" wasm bin/gpubench.wasm \
+		-size "$size" -samples 5 -run "$small" -tiles "$(IFS=,; echo "${smalltiles[*]}")"
 	if [[ -f bin/gpubench-base.wasm.gz ]]; then
 		gunzip -c bin/gpubench-base.wasm.gz >/tmp/gpubench-base.wasm
 		step "gpubench base $(sed -n 's/^base .*: //p' .gpu/prepared.txt 2>/dev/null)" gpubench-base.txt 60 \
@@ -194,17 +204,17 @@ summarize() {
 				if (gpu > 0) printf " (by GPU time %.1f)", 2 * d[1] * d[2] * d[3] / gpu / 1e9
 				printf ", tfjs %.1f TFLOP/s, ours/tfjs %s (target at 4096^3: 40 TFLOP/s, 2.6x tfjs)\n", tgf / 1000, ratio
 			}
-			if (name ~ /^matmul f32 .* @/ && gf > 0)
-				printf "%s: %.1f TFLOP/s (-tiles WGxTMxTNxTK; by GPU time: %s ms)\n", name, gf / 1000, trim($7)
+			if (name ~ / @/)
+				printf "%s: %s ms, %.2f TFLOP/s (-tiles WGxTMxTNxTK; by GPU time: %s ms)\n", name, trim($4), gf / 1000, trim($7)
 			if (name ~ /^matmul Q[48]_0 1x4096x4096$/)
 				printf "%s: %s GB/s: %s (target for Q8_0: 60%%)\n", name, gbs, note
 			if (name ~ /^(conv2d|attention)/ && ratio != "-")
 				printf "%s: ours/tfjs %s (target 2)\n", name, ratio
 		}'
 	# The same matmuls by the kernel of commit $BASE: before and after.
-	grep -E '^\| matmul' "$out/gpubench-base.txt" | awk -F'|' '
+	grep -E '^\| (matmul|conv2d)' "$out/gpubench-base.txt" | awk -F'|' '
 		function trim(s) { gsub(/^ +| +$/, "", s); return s }
-		{ printf "base %s: %.1f TFLOP/s (check %s; GPU ms %s)\n", trim($2), trim($5) / 1000, trim($3), trim($7) }'
+		{ printf "base %s: %s ms, %.2f TFLOP/s (check %s; GPU ms %s)\n", trim($2), trim($4), trim($5) / 1000, trim($3), trim($7) }'
 	echo
 	grep -E '^(model:|backend:|unfused|fused|prefill|decode)' "$out/e2e.txt"
 	awk '/^per kernel/ { print ""; p = 1 } p && /^$/ { p = 0 } p' "$out/e2e.txt"

@@ -125,7 +125,7 @@ func runCases(b *webgpu.Backend, tf *tfjs, large bool, only string, shape *webgp
 	var yardstick *result // the copy kernel's row
 	for _, c := range selected(cases(large), only) {
 		r := bench(b, tf, c, t)
-		if shape != nil && strings.HasPrefix(r.name, "matmul f32") {
+		if shape != nil && (strings.HasPrefix(r.name, "matmul f32") || strings.HasPrefix(r.name, "conv2d")) {
 			r.name += fmt.Sprintf(" @%v", shape) // not the backend's own choice
 		}
 		if r.yardstick && r.err == nil {

@@ -150,7 +150,7 @@ func New(opts ...Option) (*Backend, error) {
 	if t := cfg.tiles; t != nil {
 		ok := (t.TM == 4 || t.TM == 8) && (t.TN == 4 || t.TN == 8) && t.WG > 0 && t.TK > 0 && t.TK%4 == 0 &&
 			uint32(t.WG*t.WG) <= b.limits.MaxComputeInvocationsPerWorkgroup &&
-			uint32(stages(*t)*4*t.TK*t.WG*(t.TM+t.TN)) <= b.limits.MaxComputeWorkgroupStorageSize
+			uint32(t.stagedBytes()) <= b.limits.MaxComputeWorkgroupStorageSize
 		if !ok {
 			dev.Release()
 			return nil, fmt.Errorf("webgpu: matmul tiles %v: need TM and TN 4 or 8, TK a multiple of 4, WG² invocations and the staged slices within the device's limits (%d invocations, %d bytes)",

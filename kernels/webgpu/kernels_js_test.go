@@ -5,11 +5,13 @@ package webgpu
 import (
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/genplay/genplay/kernels"
 	"github.com/genplay/genplay/kernels/ref"
 	"github.com/genplay/genplay/kernels/selftest"
+	"github.com/genplay/genplay/weights/quant"
 )
 
 // TestAttentionUntiled covers attention.wgsl, which the shared op table no
@@ -64,8 +66,9 @@ func TestAttentionUntiled(t *testing.T) {
 }
 
 // gpuChoiceCases are op-table cases that reach, with a hardware GPU's
-// kernel choice, what SwiftShader's choice does not: 16x16 workgroups
-// (f32, quantized, conv), the 32-lane matvec with its reduction (f32
+// kernel choice, what SwiftShader's choice does not: 32x32 tiles (f32,
+// quantized, conv; TestGPUKernelChoice adds 64x64 and 128x128), the
+// 32-lane matvec with its reduction (f32
 // vec4, Q8_0, Q4_0), with subgroups where the adapter has them and without,
 // and the norms' and softmax's 256-wide workgroup reductions.
 // The load and store variants themselves are covered by TestSelftest; each
@@ -118,8 +121,8 @@ func runNamed(t *testing.T, b *Backend, names []string) {
 
 // TestGPUKernelChoice runs gpuChoiceCases and gpuMatvecCases with the
 // kernel variants a hardware GPU gets (SwiftShader otherwise gets its own
-// tile shapes and matvec), plus one matmul big enough for the 128x128
-// tiles, so that those paths are checked on CI's software adapter.
+// tile shapes and matvec), plus matmuls big enough for the 64x64 and
+// 128x128 tiles, so that those paths are checked on CI's software adapter.
 func TestGPUKernelChoice(t *testing.T) {
 	b, err := New(WithGuardBands())
 	if err != nil {
@@ -141,32 +144,57 @@ func TestGPUKernelChoice(t *testing.T) {
 		}
 		runNamed(t, nb, gpuMatvecCases)
 	}
-	const m, n, k = 513, 516, 20
+	// The selftest shapes are small enough for 32x32 tiles on a GPU; these
+	// get 128x128 and 64x64 (chooseTiles: grids of 132 and 143).
 	rng := rand.New(rand.NewPCG(5, 6))
-	ad, wd := make([]float32, m*k), make([]float32, n*k)
-	for i := range ad {
-		ad[i] = 2*rng.Float32() - 1
-	}
-	for i := range wd {
-		wd[i] = 2*rng.Float32() - 1
-	}
-	a, _ := b.Upload("a", []int{m, k}, ad)
-	w, err := b.Upload("w", []int{n, k}, wd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := b.Download(b.MatMul(a, w, true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if nmse := selftest.NMSE(got, ref.MatMul(ad, wd, 1, m, n, k, false, true)); nmse > 1e-9 {
-		t.Errorf("matmul %dx%dx%d on 128x128 tiles: nmse %.2e", m, n, k, nmse)
+	for _, c := range []struct {
+		m, n, k, rows int
+		dt            quant.DType
+	}{{1411, 1300, 20, 128, quant.F32}, {700, 800, 20, 64, quant.F32}, {700, 800, 64, 64, quant.Q8_0}} {
+		tk := 16
+		if c.dt != quant.F32 {
+			tk = 32
+		}
+		if got := chooseTiles(false, int(b.limits.MaxComputeWorkgroupStorageSize), 1, c.m, c.n, tk); got.rows() != c.rows {
+			t.Fatalf("%dx%d: chooseTiles gives %v, not the %d-row tiles this test is for", c.m, c.n, got, c.rows)
+		}
+		ad, wd := make([]float32, c.m*c.k), make([]float32, c.n*c.k)
+		for i := range ad {
+			ad[i] = 2*rng.Float32() - 1
+		}
+		for i := range wd {
+			wd[i] = 2*rng.Float32() - 1
+		}
+		a, _ := b.Upload("a", []int{c.m, c.k}, ad)
+		var w kernels.Tensor
+		if c.dt == quant.F32 {
+			w, err = b.Upload("w", []int{c.n, c.k}, wd)
+		} else {
+			raw, qerr := quant.Quantize(c.dt, wd)
+			if qerr != nil {
+				t.Fatal(qerr)
+			}
+			wd, _ = quant.Dequantize(c.dt, raw, len(wd))
+			w, err = b.UploadRaw("w", []int{c.n, c.k}, c.dt, raw)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := b.Download(b.MatMul(a, w, true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if nmse := selftest.NMSE(got, ref.MatMul(ad, wd, 1, c.m, c.n, c.k, false, true)); nmse > 1e-9 {
+			t.Errorf("matmul %v %dx%dx%d on %d-row tiles: nmse %.2e", c.dt, c.m, c.n, c.k, c.rows, nmse)
+		}
+		b.Free(a)
+		b.Free(w)
 	}
 }
 
-// TestMatMulTiles runs the f32 matmul cases on tile shapes fixed by
-// WithMatMulTiles (what a benchmark compares on a new GPU), and checks that
-// a shape the kernel cannot run is refused.
+// TestMatMulTiles runs the f32 matmul and conv2d cases on tile shapes
+// fixed by WithMatMulTiles (what a benchmark compares on a new GPU), and
+// checks that a shape the kernel cannot run is refused.
 func TestMatMulTiles(t *testing.T) {
 	for _, tiles := range []Tiles{{WG: 8, TM: 8, TN: 4, TK: 8}, {WG: 16, TM: 4, TN: 8, TK: 12},
 		{WG: 8, TM: 8, TN: 8, TK: 8, Pipe: true}, {WG: 16, TM: 4, TN: 8, TK: 12, Pipe: true}} {
@@ -176,15 +204,15 @@ func TestMatMulTiles(t *testing.T) {
 		}
 		n := 0
 		for _, c := range selftest.Cases() {
-			if c.Op == "MatMul" || c.Op == "MatMulAdd/F32" {
+			if c.Op == "MatMul" || c.Op == "MatMulAdd/F32" || strings.HasPrefix(c.Op, "Conv2d") {
 				n++
 				if r := selftest.Run(b, c); r.Err != nil || !r.Pass {
 					t.Errorf("%+v: %s", tiles, r)
 				}
 			}
 		}
-		if n < 8 {
-			t.Errorf("only %d f32 matmul cases", n)
+		if n < 12 {
+			t.Errorf("only %d f32 matmul and conv2d cases", n)
 		}
 		b.Close()
 	}

@@ -164,42 +164,29 @@ func (b *Backend) matvec(w, a, out *tensor, rows, n, k int, epi []uint32, c *wgp
 	b.run(b.variant("matvec", defs), words, x, y, uint32(rows), bufs...)
 }
 
-// tileShape picks matmul_tiled's workgroup (wg x wg invocations) and
-// per-invocation block (t x t outputs) for an m x n output staged tk deep.
-// On a GPU: 16x16 invocations of 4x4 (64x64 tiles), or of 8x8 (128x128)
-// when both m and n fill such tiles and workgroup memory holds the two
-// staged slices (WebGPU's default 16 KiB fits f32 only). On SwiftShader
-// every invocation and barrier is costly: 8x8 invocations of 8x8 (64x64),
-// the most work per invocation, measured fastest there, with 4 instead of
-// 8 along a dimension of 32 or less, so as not to compute half-empty
-// tiles. The conv2d staging needs wg to be a multiple of tn.
-func (b *Backend) tileShape(m, n, tk int) (wg, tm, tn int) {
-	fits := func(tile int) bool { return 2*tk*tile*4 <= int(b.limits.MaxComputeWorkgroupStorageSize) }
-	if b.software {
-		tm, tn = 8, 8
-		if m <= 32 {
-			tm = 4
-		}
-		if n <= 32 {
-			tn = 4
-		}
-		return 8, tm, tn
+// tiles is matmul_tiled's shape for a batch of m x n outputs staged tk
+// deep: chooseTiles's, or WithMatMulTiles's where it applies (f32 b;
+// conv2d when its WG is a multiple of TN, unpipelined).
+func (b *Backend) tiles(quantized, conv bool, batch, m, n, tk int) Tiles {
+	t := chooseTiles(b.software, int(b.limits.MaxComputeWorkgroupStorageSize), batch, m, n, tk)
+	if f := b.cfg.tiles; f != nil && !quantized && (!conv || f.WG%f.TN == 0) {
+		t = *f
+		t.Pipe = t.Pipe && !conv
 	}
-	if m >= 512 && n >= 512 && fits(128) {
-		return 16, 8, 8
-	}
-	return 16, 4, 4
+	return t
 }
 
-// stages is how many slices of a and b matmul_tiled.wgsl stages at once.
-func stages(t Tiles) int {
+// tileDefs sets the template's tile parameters for t and returns the
+// grid's tiles along m and n.
+func (b *Backend) tileDefs(defs wgsl.Defs, t Tiles, m, n int) (tilesM, tilesN int) {
+	defs["WG"], defs["TM"], defs["TN"], defs["TK"] = strconv.Itoa(t.WG), strconv.Itoa(t.TM), strconv.Itoa(t.TN), strconv.Itoa(t.TK)
 	if t.Pipe {
-		return 2
+		defs["PIPE"] = "1"
 	}
-	return 1
+	return ceilDiv(m, t.rows()), ceilDiv(n, t.cols())
 }
 
-// matmulTiled runs matmul_tiled.wgsl (see tileShape for the tile sizes)
+// matmulTiled runs matmul_tiled.wgsl (see chooseTiles for the tile sizes)
 // with an epilogue as matvec's.
 func (b *Backend) matmulTiled(ta, tb, out *tensor, transB bool, batch, m, n, k, strideB int, epi []uint32, c *wgpu.Buffer) {
 	tk := 16
@@ -227,15 +214,8 @@ func (b *Backend) matmulTiled(ta, tb, out *tensor, transB bool, batch, m, n, k, 
 			defs["BT"] = "vec4f"
 		}
 	}
-	wg, tm, tn := b.tileShape(m, n, tk)
-	if t := b.cfg.tiles; t != nil && !tb.quantized() {
-		wg, tm, tn, tk = t.WG, t.TM, t.TN, t.TK
-		if t.Pipe {
-			defs["PIPE"] = "1"
-		}
-	}
-	defs["WG"], defs["TM"], defs["TN"], defs["TK"] = strconv.Itoa(wg), strconv.Itoa(tm), strconv.Itoa(tn), strconv.Itoa(tk)
-	tilesM, tilesN := (m+wg*tm-1)/(wg*tm), (n+wg*tn-1)/(wg*tn)
+	t := b.tiles(tb.quantized(), false, batch, m, n, tk)
+	tilesM, tilesN := b.tileDefs(defs, t, m, n)
 	if tilesN > b.maxWG {
 		b.fail(fmt.Errorf("webgpu: matmul: n=%d needs %d workgroups in x, over the device's %d", n, tilesN, b.maxWG))
 		return
@@ -258,16 +238,15 @@ func (b *Backend) conv2dGemm(x, w, bias, out *tensor, stride, pad int, epi []uin
 	oh, ow := out.shape[2], out.shape[3]
 	gm, gn, gk := o, oh*ow, c*ks*ks
 	const tk = 16
-	defs := wgsl.Defs{"CONV": "1", "AT": "f32", "OT": "f32", "TK": strconv.Itoa(tk)}
+	defs := wgsl.Defs{"CONV": "1", "AT": "f32", "OT": "f32"}
 	if gk%4 == 0 {
 		defs["AVEC"], defs["AT"] = "1", "vec4f"
 	}
 	if gn%4 == 0 {
 		defs["OVEC"], defs["OT"] = "1", "vec4f"
 	}
-	wg, tm, tn := b.tileShape(gm, gn, tk)
-	defs["WG"], defs["TM"], defs["TN"] = strconv.Itoa(wg), strconv.Itoa(tm), strconv.Itoa(tn)
-	tilesM, tilesN := (gm+wg*tm-1)/(wg*tm), (gn+wg*tn-1)/(wg*tn)
+	t := b.tiles(false, true, n, gm, gn, tk)
+	tilesM, tilesN := b.tileDefs(defs, t, gm, gn)
 	if tilesN > b.maxWG {
 		b.fail(fmt.Errorf("webgpu: conv2d: %dx%d output needs %d workgroups in x, over the device's %d", oh, ow, tilesN, b.maxWG))
 		return

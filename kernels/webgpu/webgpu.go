@@ -15,13 +15,7 @@
 // for concurrent use.
 package webgpu
 
-import (
-	"fmt"
-	"strconv"
-	"strings"
-
-	"github.com/genplay/genplay/kernels/wgpu"
-)
+import "github.com/genplay/genplay/kernels/wgpu"
 
 // ErrNoWebGPU is returned (wrapped, with the reason) by New when there is no
 // WebGPU: not GOOS=js, no navigator.gpu, or no adapter.
@@ -39,47 +33,11 @@ type config struct {
 	tiles          *Tiles
 }
 
-// Tiles is a shape of matmul_tiled.wgsl's work: WG x WG invocations a
-// workgroup, each computing a TM x TN block of the output (TM and TN 4 or
-// 8), staging TK-deep slices (f32 weights; quantized ones always stage one
-// 32-value block). Pipe stages in two buffers, loading the next slice
-// while computing on this one: twice the workgroup memory, half the
-// barriers.
-type Tiles struct {
-	WG, TM, TN, TK int
-	Pipe           bool
-}
-
-// String is the shape as gpubench's -tiles spells it: WGxTMxTNxTK, with a
-// "p" after it for Pipe.
-func (t Tiles) String() string {
-	s := fmt.Sprintf("%dx%dx%dx%d", t.WG, t.TM, t.TN, t.TK)
-	if t.Pipe {
-		s += "p"
-	}
-	return s
-}
-
-// ParseTiles reads what String writes.
-func ParseTiles(s string) (Tiles, error) {
-	body, pipe := strings.CutSuffix(s, "p")
-	f := strings.Split(body, "x")
-	var v [4]int
-	ok := len(f) == 4
-	for i := 0; ok && i < 4; i++ {
-		n, err := strconv.Atoi(f[i])
-		v[i], ok = n, err == nil && n > 0 && f[i][0] != '+'
-	}
-	if !ok {
-		return Tiles{}, fmt.Errorf("tiles %q: want WGxTMxTNxTK, with p after it to pipeline (e.g. 16x8x8x16 or 16x8x8x8p)", s)
-	}
-	return Tiles{WG: v[0], TM: v[1], TN: v[2], TK: v[3], Pipe: pipe}, nil
-}
-
-// WithMatMulTiles fixes the f32 matmul's tile shape instead of choosing it
-// by device and shape (conv2d keeps its own choice): benchmarks use it to
-// compare shapes on a new GPU. New fails on a shape the kernel cannot run
-// or whose staged slices do not fit the device's workgroup memory.
+// WithMatMulTiles fixes the tile shape of the f32 matmul and of conv2d
+// (its implicit GEMM, unpipelined, and only where WG is a multiple of TN)
+// instead of choosing it by device and shape: benchmarks use it to compare
+// shapes on a new GPU. New fails on a shape the kernel cannot run or whose
+// staged slices do not fit the device's workgroup memory.
 func WithMatMulTiles(t Tiles) Option { return func(c *config) { c.tiles = &t } }
 
 // WithGuardBands makes every op output carry extra words filled with a NaN

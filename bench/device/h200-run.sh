@@ -85,7 +85,7 @@ else
 	# tiles); these are its neighbours, and the pipelined variants (p:
 	# two stages, the next slice loaded during this one's arithmetic).
 	tiled="matmul f32 4096x"
-	tiles=(16x8x8x8 16x8x8x32 16x8x8x8p 16x8x8x16p 16x8x8x32p 16x4x8x16 16x4x4x16 16x4x4x16p 8x8x8x16)
+	tiles=(16x8x8x8 16x8x8x32 16x8x8x8p 16x8x8x16p 16x4x8x16 16x8x4x16 16x4x4x16 16x4x4x16p 8x8x8x16)
 	# The models' small products on other tiles: the backend gives them
 	# 32x32 tiles (8x4x4) on a GPU, so as to have workgroups for every
 	# compute unit (chooseTiles's fillWorkgroups, a guess); 64x64 was the

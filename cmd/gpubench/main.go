@@ -76,17 +76,26 @@ func main() {
 	}
 	var tf *tfjs
 	failed := false
-	for i, shape := range shapes {
+	started := false
+	for _, shape := range shapes {
 		o := opts
 		if shape != nil {
 			o = append(slices.Clone(opts), webgpu.WithMatMulTiles(*shape))
 		}
 		b, err := webgpu.New(o...)
+		if err != nil && shape != nil {
+			// One shape the device cannot run (its workgroup memory, say)
+			// does not cost the rest of the list.
+			fmt.Printf("\ntiles %v: %v\n", shape, err)
+			failed = true
+			continue
+		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "gpubench:", err)
 			os.Exit(1)
 		}
-		if i == 0 {
+		if !started {
+			started = true
 			fmt.Printf("adapter: %s\n", b.AdapterInfo())
 			if *withTF {
 				var info string

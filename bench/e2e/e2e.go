@@ -14,9 +14,26 @@ import (
 	"github.com/genplay/genplay/models/text"
 )
 
-// Counter reports a running total of GPU dispatches (webgpu.Backend's
-// Dispatches); nil on backends that have none.
-type Counter func() int
+// Meter reads a backend's running totals (webgpu.Backend has both); a nil
+// field, or the zero Meter on the CPU, reads as 0.
+type Meter struct {
+	Dispatches func() int           // compute dispatches recorded
+	Waited     func() time.Duration // time spent waiting for the device
+}
+
+func (m Meter) dispatches() int {
+	if m.Dispatches == nil {
+		return 0
+	}
+	return m.Dispatches()
+}
+
+func (m Meter) waited() float64 {
+	if m.Waited == nil {
+		return 0
+	}
+	return ms(m.Waited())
+}
 
 // Unfused hides a backend's optional fused ops (kernels.GroupNormSiLUer),
 // so models fall back to the separate ops: the "before" of a fusion,
@@ -29,21 +46,24 @@ type UNetResult struct {
 	Steps      []float64 // ms of each timed step, in order
 	Median     float64   // ms
 	Fastest    float64   // ms
-	Dispatches int       // per step (0 without a Counter)
+	Dispatches int       // per step (0 without a Meter)
+	// WaitMs is the mean time a step spent waiting for the device; the
+	// rest of its time was the host's (0 without a Meter).
+	WaitMs float64
 }
 
 // UNetSteps runs one warm-up step and then `steps` timed guided steps
 // (class 0, guidance 3, timesteps spread over the schedule), each from the
 // host-side input to the downloaded eps, as a sampler sees them.
-func UNetSteps(u *diffusion.UNet, steps int, count Counter) (UNetResult, error) {
-	rs, err := CompareUNetSteps([]*diffusion.UNet{u}, steps, count)
+func UNetSteps(u *diffusion.UNet, steps int, meter Meter) (UNetResult, error) {
+	rs, err := CompareUNetSteps([]*diffusion.UNet{u}, steps, meter)
 	return rs[0], err
 }
 
 // CompareUNetSteps is UNetSteps for several UNets (the same model on a
 // backend with and without fused ops, say), their steps alternating so that
 // each sees the same machine load: on a shared machine, the way to compare.
-func CompareUNetSteps(us []*diffusion.UNet, steps int, count Counter) ([]UNetResult, error) {
+func CompareUNetSteps(us []*diffusion.UNet, steps int, meter Meter) ([]UNetResult, error) {
 	if steps < 1 || len(us) == 0 {
 		return make([]UNetResult, max(len(us), 1)), fmt.Errorf("need a UNet and at least one step, got %d and %d", len(us), steps)
 	}
@@ -67,13 +87,14 @@ func CompareUNetSteps(us []*diffusion.UNet, steps int, count Counter) ([]UNetRes
 	for i := 0; i < steps; i++ {
 		t := (c.TrainTimesteps - 1) * (steps - i) / (steps + 1)
 		for k, u := range us {
-			d0 := dispatches(count)
+			d0, w0 := meter.dispatches(), meter.waited()
 			t0 := time.Now()
 			if _, _, _, err := u.GuidedEps(x, t, class, guidance); err != nil {
 				return rs, fmt.Errorf("step %d: %w", i, err)
 			}
 			rs[k].Steps = append(rs[k].Steps, ms(time.Since(t0)))
-			rs[k].Dispatches = dispatches(count) - d0
+			rs[k].Dispatches = meter.dispatches() - d0
+			rs[k].WaitMs += (meter.waited() - w0) / float64(steps)
 		}
 	}
 	for k := range rs {
@@ -89,8 +110,11 @@ type TextResult struct {
 	// PrefillTokS and DecodeTokS are tokens per second at the medians.
 	PrefillTokS, DecodeTokS float64
 	// Dispatches per prefill (all prompt tokens at once) and per decoded
-	// token (0 without a Counter).
+	// token (0 without a Meter).
 	PrefillDispatches, TokenDispatches int
+	// The mean time a prefill and a decoded token spent waiting for the
+	// device; the rest was the host's (0 without a Meter).
+	PrefillWaitMs, TokenWaitMs float64
 }
 
 // Prompt is the text every run encodes (repeated to the prompt length).
@@ -100,7 +124,7 @@ const Prompt = "A fortune for the patient: the longest road starts with one smal
 // promptTokens tokens (one Forward of the whole prompt into a fresh KV
 // cache; Forward returns every position's logits, where generation computes
 // only the last one) and then decodeTokens greedy single-token Forwards.
-func TextSpeed(m *text.Model, promptTokens, decodeTokens, runs int, count Counter) (TextResult, error) {
+func TextSpeed(m *text.Model, promptTokens, decodeTokens, runs int, meter Meter) (TextResult, error) {
 	ctx := m.Config.ContextLength
 	if promptTokens < 1 || decodeTokens < 1 || promptTokens+decodeTokens+1 > ctx {
 		return TextResult{}, fmt.Errorf("prompt %d + decode %d tokens do not fit the context of %d", promptTokens, decodeTokens, ctx)
@@ -114,17 +138,18 @@ func TextSpeed(m *text.Model, promptTokens, decodeTokens, runs int, count Counte
 	var pre, dec []float64
 	for run := -1; run < max(runs, 1); run++ { // run -1 is the warm-up
 		cache := m.NewCache()
-		d0 := dispatches(count)
+		d0, w0 := meter.dispatches(), meter.waited()
 		t0 := time.Now()
 		logits, err := m.Forward(ids, cache)
 		if err != nil {
 			return r, fmt.Errorf("prefill: %w", err)
 		}
 		p := ms(time.Since(t0))
-		r.PrefillDispatches = dispatches(count) - d0
+		r.PrefillDispatches = meter.dispatches() - d0
+		pw := meter.waited() - w0
 		vocab := len(logits) / promptTokens
 		next := argmax(logits[len(logits)-vocab:])
-		d0 = dispatches(count)
+		d0, w0 = meter.dispatches(), meter.waited()
 		t0 = time.Now()
 		for i := 0; i < decodeTokens; i++ {
 			logits, err = m.Forward([]int32{next}, cache)
@@ -134,22 +159,17 @@ func TextSpeed(m *text.Model, promptTokens, decodeTokens, runs int, count Counte
 			next = argmax(logits)
 		}
 		d := ms(time.Since(t0))
-		r.TokenDispatches = (dispatches(count) - d0) / decodeTokens
+		r.TokenDispatches = (meter.dispatches() - d0) / decodeTokens
 		if run >= 0 {
 			pre, dec = append(pre, p), append(dec, d)
+			r.PrefillWaitMs += pw / float64(max(runs, 1))
+			r.TokenWaitMs += (meter.waited() - w0) / float64(decodeTokens*max(runs, 1))
 		}
 	}
 	r.PrefillMs, r.DecodeMs = median(pre), median(dec)
 	r.PrefillTokS = float64(promptTokens) / (r.PrefillMs / 1e3)
 	r.DecodeTokS = float64(decodeTokens) / (r.DecodeMs / 1e3)
 	return r, nil
-}
-
-func dispatches(c Counter) int {
-	if c == nil {
-		return 0
-	}
-	return c()
 }
 
 func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }

@@ -37,7 +37,7 @@ func TestUNetSteps(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer u.Close()
-	r, err := UNetSteps(u, 2, func() int { return b.n })
+	r, err := UNetSteps(u, 2, Meter{Dispatches: func() int { return b.n }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,14 +61,14 @@ func TestTextSpeed(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer m.Close()
-	r, err := TextSpeed(m, 5, 3, 1, nil)
+	r, err := TextSpeed(m, 5, 3, 1, Meter{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.PromptTokens != 5 || r.DecodeTokens != 3 || r.PrefillTokS <= 0 || r.DecodeTokS <= 0 || r.TokenDispatches != 0 {
 		t.Errorf("result %+v", r)
 	}
-	if _, err := TextSpeed(m, m.Config.ContextLength, 1, 1, nil); err == nil {
+	if _, err := TextSpeed(m, m.Config.ContextLength, 1, 1, Meter{}); err == nil {
 		t.Errorf("a prompt filling the whole context was accepted")
 	}
 }

@@ -62,6 +62,7 @@ func run(model, dir string, samples, promptTokens, decodeTokens int, unfused, co
 		return err
 	}
 	defer b.Close()
+	meter := e2e.Meter{Dispatches: b.Dispatches, Waited: b.Waited}
 	var mb kernels.Backend = b // what the model runs on
 	note := ""
 	if unfused {
@@ -79,7 +80,7 @@ func run(model, dir string, samples, promptTokens, decodeTokens int, unfused, co
 			if err != nil {
 				return err
 			}
-			rs, err := e2e.CompareUNetSteps([]*diffusion.UNet{before, u}, samples, b.Dispatches)
+			rs, err := e2e.CompareUNetSteps([]*diffusion.UNet{before, u}, samples, meter)
 			if err != nil {
 				return err
 			}
@@ -89,7 +90,7 @@ func run(model, dir string, samples, promptTokens, decodeTokens int, unfused, co
 				rs[1].Median/rs[0].Median, rs[1].Fastest/rs[0].Fastest)
 			before.Close()
 		} else {
-			r, err := e2e.UNetSteps(u, samples, b.Dispatches)
+			r, err := e2e.UNetSteps(u, samples, meter)
 			if err != nil {
 				return err
 			}
@@ -98,7 +99,7 @@ func run(model, dir string, samples, promptTokens, decodeTokens int, unfused, co
 		if profile {
 			b.ProfileReset()
 			b.Profile(true)
-			_, err := e2e.UNetSteps(u, 1, nil) // a warm-up step and a step: divide by 2
+			_, err := e2e.UNetSteps(u, 1, e2e.Meter{}) // a warm-up step and a step: divide by 2
 			b.Profile(false)
 			if err != nil {
 				return err
@@ -110,17 +111,18 @@ func run(model, dir string, samples, promptTokens, decodeTokens int, unfused, co
 		if err != nil {
 			return err
 		}
-		r, err := e2e.TextSpeed(m, promptTokens, decodeTokens, samples, b.Dispatches)
+		r, err := e2e.TextSpeed(m, promptTokens, decodeTokens, samples, meter)
 		if err != nil {
 			return err
 		}
-		fmt.Printf("prefill %d tokens: median %.1f ms = %.1f tokens/s; %d dispatches\n", r.PromptTokens, r.PrefillMs, r.PrefillTokS, r.PrefillDispatches)
-		fmt.Printf("decode %d tokens: median %.1f ms = %.1f tokens/s (%.2f ms/token); %d dispatches per token\n",
-			r.DecodeTokens, r.DecodeMs, r.DecodeTokS, r.DecodeMs/float64(r.DecodeTokens), r.TokenDispatches)
+		fmt.Printf("prefill %d tokens: median %.1f ms = %.1f tokens/s; %d dispatches; %.2f ms waiting for the device (mean)\n",
+			r.PromptTokens, r.PrefillMs, r.PrefillTokS, r.PrefillDispatches, r.PrefillWaitMs)
+		fmt.Printf("decode %d tokens: median %.1f ms = %.1f tokens/s (%.2f ms/token); %d dispatches per token; %.2f ms/token waiting for the device (mean)\n",
+			r.DecodeTokens, r.DecodeMs, r.DecodeTokS, r.DecodeMs/float64(r.DecodeTokens), r.TokenDispatches, r.TokenWaitMs)
 		if profile {
 			b.ProfileReset()
 			b.Profile(true)
-			_, err := e2e.TextSpeed(m, promptTokens, decodeTokens, 1, nil)
+			_, err := e2e.TextSpeed(m, promptTokens, decodeTokens, 1, e2e.Meter{})
 			b.Profile(false)
 			if err != nil {
 				return err
@@ -134,8 +136,8 @@ func run(model, dir string, samples, promptTokens, decodeTokens int, unfused, co
 }
 
 func printUNet(label string, r e2e.UNetResult) {
-	fmt.Printf("%sUNet step (batch %d): median %.1f ms, fastest %.1f ms over %d steps after a warm-up; %d dispatches per step\n",
-		label, r.Batch, r.Median, r.Fastest, len(r.Steps), r.Dispatches)
+	fmt.Printf("%sUNet step (batch %d): median %.1f ms, fastest %.1f ms over %d steps after a warm-up; %d dispatches per step; %.2f ms waiting for the device (mean)\n",
+		label, r.Batch, r.Median, r.Fastest, len(r.Steps), r.Dispatches, r.WaitMs)
 }
 
 func printProfile(b *webgpu.Backend, what string) {

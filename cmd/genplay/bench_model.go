@@ -36,7 +36,7 @@ func benchModel(model string, threads, samples, promptTokens, decodeTokens int, 
 		defer u.Close()
 		fmt.Printf("backend: %s%s\nmodel: %s (%s)\n", b.Name(), unfusedNote(unfused), model, path)
 		if !compare {
-			r, err := e2e.UNetSteps(u, samples, nil)
+			r, err := e2e.UNetSteps(u, samples, e2e.Meter{})
 			if err != nil {
 				return err
 			}
@@ -49,7 +49,7 @@ func benchModel(model string, threads, samples, promptTokens, decodeTokens int, 
 			return fmt.Errorf("%s: %w", path, err)
 		}
 		defer before.Close()
-		rs, err := e2e.CompareUNetSteps([]*diffusion.UNet{before, u}, samples, nil)
+		rs, err := e2e.CompareUNetSteps([]*diffusion.UNet{before, u}, samples, e2e.Meter{})
 		if err != nil {
 			return err
 		}
@@ -64,7 +64,7 @@ func benchModel(model string, threads, samples, promptTokens, decodeTokens int, 
 			return fmt.Errorf("%s: %w", path, err)
 		}
 		defer m.Close()
-		r, err := e2e.TextSpeed(m, promptTokens, decodeTokens, samples, nil)
+		r, err := e2e.TextSpeed(m, promptTokens, decodeTokens, samples, e2e.Meter{})
 		if err != nil {
 			return err
 		}

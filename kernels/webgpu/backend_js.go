@@ -5,6 +5,7 @@ package webgpu
 import (
 	"fmt"
 	"strings"
+	"time"
 	"unsafe"
 
 	"github.com/genplay/genplay/kernels"
@@ -43,7 +44,7 @@ type Backend struct {
 
 	pipelines  map[string]*pipeline
 	variants   map[string]variantDef
-	uniforms   map[string]*wgpu.Buffer
+	params     params // the Params uniforms (params_js.go)
 	bindGroups map[bgKey]*wgpu.BindGroup
 	bgByBuffer map[*wgpu.Buffer][]bgKey
 
@@ -51,6 +52,7 @@ type Backend struct {
 	pass       *wgpu.ComputePassEncoder
 	pending    int            // dispatches recorded since the last submit
 	dispatches int            // dispatches recorded since New
+	waited     time.Duration  // spent waiting for the device since New
 	doomed     []*wgpu.Buffer // freed while still used by unsubmitted work
 	readback   *wgpu.Buffer
 	profiling  bool         // Profile(true): time every dispatch
@@ -60,6 +62,7 @@ type Backend struct {
 	dummy      *wgpu.Buffer // bound for absent optional inputs (nil gamma)
 	guardFill  []byte
 	pool       pool // freed op outputs for reuse (pool_js.go)
+	hostPool   pool // freed host-written buffers, reusable after a submit
 	ropeTabs   map[ropeKey]ropeTab
 }
 
@@ -128,7 +131,6 @@ func New(opts ...Option) (*Backend, error) {
 		limits:     dev.Limits(),
 		pipelines:  map[string]*pipeline{},
 		variants:   map[string]variantDef{},
-		uniforms:   map[string]*wgpu.Buffer{},
 		bindGroups: map[bgKey]*wgpu.BindGroup{},
 		bgByBuffer: map[*wgpu.Buffer][]bgKey{},
 	}
@@ -199,15 +201,22 @@ func (b *Backend) fail(err error) {
 // what a benchmark times.
 func (b *Backend) Sync() error {
 	b.flush()
+	t0 := time.Now()
 	if err := b.queue.OnSubmittedWorkDone(); err != nil {
 		b.fail(err)
 	}
+	b.waited += time.Since(t0)
 	return b.Err()
 }
 
 // Dispatches counts the compute dispatches recorded since New: benchmarks
 // and model code use differences of it to count dispatches per op or step.
 func (b *Backend) Dispatches() int { return b.dispatches }
+
+// Waited is the time spent since New waiting for the device (downloads
+// and Sync): the rest of a step's wall time is the host's (model code,
+// recording, submits), which is what bounds it when the GPU is fast.
+func (b *Backend) Waited() time.Duration { return b.waited }
 
 // Close destroys the device; the backend is unusable afterwards.
 func (b *Backend) Close() { b.dev.Release() }

@@ -25,6 +25,29 @@ const (
 // maxBindings is the most buffers one kernel binds (inputs, output, Params).
 const maxBindings = 6
 
+// bindGroupLayout is the layout of a shader's group 0 (bindingsOf), its
+// Params uniform with a dynamic offset (params_js.go).
+func (b *Backend) bindGroupLayout(name, src string) (*wgpu.BindGroupLayout, error) {
+	kinds, err := bindingsOf(src)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	entries := make([]wgpu.BindGroupLayoutEntry, len(kinds))
+	for i, k := range kinds {
+		e := wgpu.BindGroupLayoutEntry{Binding: uint32(i), Visibility: wgpu.ShaderStageCompute}
+		switch k {
+		case bindRead:
+			e.Buffer.Type = wgpu.BufferBindingTypeReadOnlyStorage
+		case bindWrite:
+			e.Buffer.Type = wgpu.BufferBindingTypeStorage
+		case bindParams:
+			e.Buffer = wgpu.BufferBindingLayout{Type: wgpu.BufferBindingTypeUniform, HasDynamicOffset: true}
+		}
+		entries[i] = e
+	}
+	return b.dev.CreateBindGroupLayout(&wgpu.BindGroupLayoutDescriptor{Label: name, Entries: entries})
+}
+
 type pipeline struct {
 	name   string
 	pl     *wgpu.ComputePipeline
@@ -78,46 +101,25 @@ func (b *Backend) pipelineFor(name string) (*pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	pl, err := b.dev.CreateComputePipeline(&wgpu.ComputePipelineDescriptor{Label: name, Module: mod, EntryPoint: "main"})
+	layout, err := b.bindGroupLayout(name, src)
 	if err != nil {
 		return nil, err
 	}
-	p := &pipeline{name: name, pl: pl, layout: pl.GetBindGroupLayout(0)}
+	pll, err := b.dev.CreatePipelineLayout(&wgpu.PipelineLayoutDescriptor{Label: name, BindGroupLayouts: []*wgpu.BindGroupLayout{layout}})
+	if err != nil {
+		return nil, err
+	}
+	pl, err := b.dev.CreateComputePipeline(&wgpu.ComputePipelineDescriptor{Label: name, Layout: pll, Module: mod, EntryPoint: "main"})
+	if err != nil {
+		return nil, err
+	}
+	p := &pipeline{name: name, pl: pl, layout: layout}
 	b.pipelines[name] = p
 	return p, nil
 }
 
-// uniform returns a Params buffer holding exactly these words. Buffers are
-// keyed by content and never rewritten: a rewrite would be ordered before
-// recorded but unsubmitted dispatches that read the old value.
-func (b *Backend) uniform(words []uint32) (*wgpu.Buffer, error) {
-	for len(words)%4 != 0 { // uniform sizes in 16-byte steps
-		words = append(words, 0)
-	}
-	key := string(u32Bytes(words))
-	if u, ok := b.uniforms[key]; ok {
-		return u, nil
-	}
-	if len(b.uniforms) >= maxUniforms {
-		b.flush()
-		for _, u := range b.uniforms {
-			u.Destroy()
-		}
-		clear(b.uniforms)
-		clear(b.bindGroups)
-		clear(b.bgByBuffer)
-	}
-	u, err := b.newBuffer("params", uint64(4*len(words)), wgpu.BufferUsageUniform|wgpu.BufferUsageCopyDst)
-	if err != nil {
-		return nil, err
-	}
-	if err := b.queue.WriteBuffer(u, 0, u32Bytes(words)); err != nil {
-		return nil, err
-	}
-	b.uniforms[key] = u
-	return u, nil
-}
-
+// bindGroup returns p's bind group over bufs (the inputs, the output, then
+// the Params arena buffer), made once per distinct set of buffers.
 func (b *Backend) bindGroup(p *pipeline, bufs []*wgpu.Buffer) (*wgpu.BindGroup, error) {
 	key := bgKey{pl: p}
 	copy(key.bufs[:], bufs)
@@ -132,12 +134,13 @@ func (b *Backend) bindGroup(p *pipeline, bufs []*wgpu.Buffer) (*wgpu.BindGroup, 
 	for i, buf := range bufs {
 		entries[i] = wgpu.BindGroupEntry{Binding: uint32(i), Buffer: buf}
 	}
+	entries[len(bufs)-1].Size = paramsSlot // the arena, at a dynamic offset
 	bg, err := b.dev.CreateBindGroup(&wgpu.BindGroupDescriptor{Label: p.name, Layout: p.layout, Entries: entries})
 	if err != nil {
 		return nil, err
 	}
 	b.bindGroups[key] = bg
-	for _, buf := range bufs[:len(bufs)-1] { // the last one is a cached uniform
+	for _, buf := range bufs[:len(bufs)-1] { // the last one is a Params arena buffer
 		keys := append(b.bgByBuffer[buf], key)
 		// A long-lived buffer (a weight) collects keys of bind groups
 		// already dropped with their short-lived outputs: prune them now
@@ -183,6 +186,7 @@ func (b *Backend) flush() {
 		b.enc = nil
 	}
 	b.pending = 0
+	b.hostPool.submitted()
 	for _, buf := range b.doomed {
 		buf.Destroy()
 	}
@@ -219,7 +223,7 @@ func (b *Backend) run(shader string, words []uint32, x, y, z uint32, bufs ...*wg
 		b.fail(fmt.Errorf("webgpu: %s: %w", shader, err))
 		return
 	}
-	bg, err := b.bindGroup(p, append(bufs, u))
+	bg, err := b.bindGroup(p, append(bufs, u.buf))
 	if err != nil {
 		b.fail(fmt.Errorf("webgpu: %s: %w", shader, err))
 		return
@@ -234,7 +238,7 @@ func (b *Backend) run(shader string, words []uint32, x, y, z uint32, bufs ...*wg
 		b.pass = b.encoder().BeginComputePass(nil)
 	}
 	b.pass.SetPipeline(p.pl)
-	b.pass.SetBindGroup(0, bg)
+	b.pass.SetBindGroup(0, bg, u.off)
 	b.pass.DispatchWorkgroups(x, y, z)
 	if stamped != nil {
 		b.endPass()

@@ -268,6 +268,52 @@ func TestOutputPool(t *testing.T) {
 	}()
 }
 
+// TestHostPool checks that a freed upload's buffer is not written again
+// while recorded work may still read it (queue.writeBuffer would land
+// first), and that it is reused once that work is submitted.
+func TestHostPool(t *testing.T) {
+	b, err := New(WithGuardBands())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	fill := func(v float32) []float32 { return slices.Repeat([]float32{v}, 64) }
+	a, err := b.Upload("a", []int{64}, fill(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := b.ScaleBias(a, 2, 0) // recorded, not submitted
+	bufA := b.tensor(a, "test").buf
+	b.Free(a)
+	c, err := b.Upload("c", []int{64}, fill(7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.tensor(c, "test").buf == bufA {
+		t.Error("a freed upload's buffer was written again before the work reading it was submitted")
+	}
+	got, err := b.Download(y)
+	if err != nil || got[0] != 2 || got[63] != 2 {
+		t.Fatalf("2 * the freed upload: %v... (err %v)", got[:2], err)
+	}
+	reuses := b.PoolReuses()
+	d, err := b.Upload("d", []int{64}, fill(5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.tensor(d, "test").buf != bufA || b.PoolReuses() != reuses+1 {
+		t.Error("after a submit, the freed upload's buffer was not reused")
+	}
+	for _, tc := range []struct {
+		x    kernels.Tensor
+		want float32
+	}{{c, 7}, {d, 5}} {
+		if got, err := b.Download(tc.x); err != nil || got[0] != tc.want || got[63] != tc.want {
+			t.Errorf("upload of %v: %v... (err %v)", tc.want, got[:2], err)
+		}
+	}
+}
+
 // TestRoPETableGrows checks RoPE and SplitQKV past the kept cos/sin
 // table's first length (256 positions), where it is remade longer, and
 // back at early positions afterwards.

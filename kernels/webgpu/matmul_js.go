@@ -336,7 +336,7 @@ func (b *Backend) Embedding(table kernels.Tensor, ids []int32) kernels.Tensor {
 	if !live(tt, out) || out.n == 0 {
 		return out
 	}
-	idt, err := b.alloc("embedding.ids", uint64(4*len(u)), false)
+	idt, err := b.allocHost("embedding.ids", uint64(4*len(u)))
 	if err == nil {
 		err = b.queue.WriteBuffer(idt, 0, u32Bytes(u))
 	}

@@ -223,11 +223,12 @@ func (b *Backend) TimestepEmbedding(ts []float32, dim int) kernels.Tensor {
 			data[n*dim+half+i] = float32(math.Sin(arg))
 		}
 	}
-	out := b.output("timestep_embedding", []int{len(ts), dim})
-	if live(out) {
-		if err := b.queue.WriteBuffer(out.buf, 0, f32Bytes(data)); err != nil {
-			b.fail(fmt.Errorf("webgpu: timestep_embedding: %w", err))
-		}
+	// Written by the host, so from the host pool: an op output's buffer
+	// may still be read by recorded work (pool_js.go).
+	out, err := b.Upload("timestep_embedding", []int{len(ts), dim}, data)
+	if err != nil {
+		b.fail(fmt.Errorf("webgpu: %w", err))
+		return &tensor{name: "timestep_embedding", shape: []int{len(ts), dim}, n: len(data), bytes: uint64(4 * len(data))}
 	}
 	return out
 }

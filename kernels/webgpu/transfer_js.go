@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 	"unsafe"
 
 	"github.com/genplay/genplay/kernels"
@@ -44,7 +45,7 @@ func (b *Backend) Upload(name string, shape []int, data []float32) (kernels.Tens
 	if n != len(data) {
 		return nil, fmt.Errorf("webgpu: upload %q: shape %v holds %d values, got %d", name, shape, n, len(data))
 	}
-	buf, err := b.alloc(name, uint64(4*n), false)
+	buf, err := b.allocHost(name, uint64(4*n))
 	if err != nil {
 		return nil, fmt.Errorf("webgpu: upload: %w", err)
 	}
@@ -167,14 +168,17 @@ func (b *Backend) read(buf *wgpu.Buffer, dst []byte) error {
 	b.endPass()
 	b.encoder().CopyBufferToBuffer(buf, 0, b.readback, 0, size)
 	b.flush()
-	if err := b.readback.MapAsync(wgpu.MapModeRead, 0, size); err != nil {
+	t0 := time.Now()
+	err := b.readback.MapAsync(wgpu.MapModeRead, 0, size)
+	b.waited += time.Since(t0)
+	if err != nil {
 		b.fail(err)
 		if derr := b.dev.Err(); derr != nil {
 			return derr
 		}
 		return err
 	}
-	err := b.readback.CopyMappedRange(dst, 0)
+	err = b.readback.CopyMappedRange(dst, 0)
 	b.readback.Unmap()
 	return err
 }

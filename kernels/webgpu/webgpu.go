@@ -4,8 +4,10 @@
 // scripts/dawn-exec); natively New returns ErrNoWebGPU.
 //
 // Ops are recorded into one compute pass and submitted in batches; Download
-// and Sync flush them. Pipelines, bind groups and uniform buffers (keyed by
-// their contents) are cached. Profile times every dispatch: by GPU
+// and Sync flush them. Pipelines and bind groups are cached; each distinct
+// Params uniform is written once into a slot of an arena buffer and bound
+// at a dynamic offset (params_js.go); freed buffers are pooled
+// (pool_js.go). Profile times every dispatch: by GPU
 // timestamps (a pass per dispatch) where the device has 'timestamp-query',
 // else by submitting each alone (see profile_js.go).
 //

@@ -54,8 +54,19 @@ func (e *CommandEncoder) Finish() *CommandBuffer {
 // SetPipeline sets the pipeline for the following dispatches.
 func (p *ComputePassEncoder) SetPipeline(pl *ComputePipeline) { p.setPipeline.Invoke(pl.js) }
 
-// SetBindGroup binds group index.
-func (p *ComputePassEncoder) SetBindGroup(index int, bg *BindGroup) { p.setBind.Invoke(index, bg.js) }
+// SetBindGroup binds group index, with the offsets of its dynamic-offset
+// bindings in binding order.
+func (p *ComputePassEncoder) SetBindGroup(index int, bg *BindGroup, offsets ...uint32) {
+	if len(offsets) == 0 {
+		p.setBind.Invoke(index, bg.js)
+		return
+	}
+	o := make([]any, len(offsets))
+	for i, v := range offsets {
+		o[i] = v
+	}
+	p.setBind.Invoke(index, bg.js, o)
+}
 
 // DispatchWorkgroups runs x*y*z workgroups.
 func (p *ComputePassEncoder) DispatchWorkgroups(x, y, z uint32) { p.dispatch.Invoke(x, y, z) }

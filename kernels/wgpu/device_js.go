@@ -191,10 +191,12 @@ func compilationMessages(m js.Value) []CompilationMessage {
 	return out
 }
 
-// ComputePipelineDescriptor is GPUComputePipelineDescriptor with an "auto"
-// layout. Constants sets pipeline-overridable constants (WGSL `override`).
+// ComputePipelineDescriptor is GPUComputePipelineDescriptor; a nil Layout
+// is "auto". Constants sets pipeline-overridable constants (WGSL
+// `override`).
 type ComputePipelineDescriptor struct {
 	Label      string
+	Layout     *PipelineLayout
 	Module     *ShaderModule
 	EntryPoint string
 	Constants  map[string]float64
@@ -222,7 +224,11 @@ func (d *Device) CreateComputePipeline(desc *ComputePipelineDescriptor) (*Comput
 	}
 	o := js.Global().Get("Object").New()
 	o.Set("label", desc.Label)
-	o.Set("layout", "auto")
+	if desc.Layout != nil {
+		o.Set("layout", desc.Layout.js)
+	} else {
+		o.Set("layout", "auto")
+	}
 	o.Set("compute", compute)
 	d.PushErrorScope(ErrorFilterValidation)
 	var p js.Value
@@ -239,7 +245,7 @@ func (d *Device) CreateComputePipeline(desc *ComputePipelineDescriptor) (*Comput
 // BindGroupLayout is a GPUBindGroupLayout.
 type BindGroupLayout struct{ js js.Value }
 
-// GetBindGroupLayout returns the layout of group index (from the "auto" layout).
+// GetBindGroupLayout returns the layout of group index.
 func (p *ComputePipeline) GetBindGroupLayout(index int) *BindGroupLayout {
 	return &BindGroupLayout{js: p.js.Call("getBindGroupLayout", index)}
 }

@@ -61,12 +61,26 @@ func (p *ComputePassEncoder) SetBindGroup(index int, bg *BindGroup, offsets ...u
 		p.setBind.Invoke(index, bg.js)
 		return
 	}
-	o := make([]any, len(offsets))
-	for i, v := range offsets {
-		o[i] = v
+	// One JavaScript array, refilled, rather than a new one a call (the
+	// call reads it at once): this runs for every dispatch.
+	if offsetArray.IsUndefined() {
+		offsetArray = js.Global().Get("Array").New()
 	}
-	p.setBind.Invoke(index, bg.js, o)
+	if offsetLen != len(offsets) {
+		offsetArray.Set("length", len(offsets))
+		offsetLen = len(offsets)
+	}
+	for i, v := range offsets {
+		offsetArray.SetIndex(i, v)
+	}
+	p.setBind.Invoke(index, bg.js, offsetArray)
 }
+
+// SetBindGroup's offsets (wasm is single-threaded) and their count.
+var (
+	offsetArray js.Value
+	offsetLen   int
+)
 
 // DispatchWorkgroups runs x*y*z workgroups.
 func (p *ComputePassEncoder) DispatchWorkgroups(x, y, z uint32) { p.dispatch.Invoke(x, y, z) }

@@ -6,7 +6,7 @@
 // A template (kernels/wgsl Specialize): a workgroup of 256 handles 256/LANES
 // weight rows with LANES invocations each; on a GPU (LANES 32) they walk the
 // row together (f32: consecutive invocations read consecutive words;
-// quantized: consecutive blocks, 32 or 16 bytes each), then one barrier and a LANES-term sum per output. On a CPU
+// quantized: consecutive blocks, 32 or 16 bytes each, in 16-byte loads), then one barrier and a LANES-term sum per output. On a CPU
 // (SwiftShader: LANES 1) an invocation is costly and reads are cached, so
 // one invocation walks a whole row. Workgroups: (x, y) a 2-D grid over
 // groups of 256/LANES weight rows, z over the rows of a. SUBGROUPS (where
@@ -27,10 +27,12 @@ struct Params { rows: u32, n: u32, k: u32, groups: u32, epi: u32, c_len: u32 }
 
 @group(0) @binding(0) var<storage, read> a: array<{{AT}}>;
 #if QUANT
-@group(0) @binding(1) var<storage, read> qs: array<u32>;
+// The quants as vec4u: a Q8_0 block's 8 words are two 16-byte loads, a
+// Q4_0 block's 4 words one, rather than 8 or 4 word loads.
+@group(0) @binding(1) var<storage, read> qs: array<vec4u>;
 @group(0) @binding(2) var<storage, read> scales: array<f32>;
 #if DUAL
-@group(0) @binding(3) var<storage, read> qs2: array<u32>;
+@group(0) @binding(3) var<storage, read> qs2: array<vec4u>;
 @group(0) @binding(4) var<storage, read> scales2: array<f32>;
 @group(0) @binding(5) var<storage, read_write> out: array<f32>;
 @group(0) @binding(6) var<uniform> p: Params;
@@ -99,12 +101,18 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
             let ab = abase + bk * 8u;
             var d = 0.0;
             var d2 = 0.0;
-            for (var w = 0u; w < 8u; w++) {
-                let av = a[ab + w];
-                d += dot(unpack_i8(qs[blk * 8u + w]), av);
+            for (var h = 0u; h < 2u; h++) {
+                let q = qs[blk * 2u + h];
 #if DUAL
-                d2 += dot(unpack_i8(qs2[blk * 8u + w]), av);
+                let q2 = qs2[blk * 2u + h];
 #endif
+                for (var w = 0u; w < 4u; w++) {
+                    let av = a[ab + 4u * h + w];
+                    d += dot(unpack_i8(q[w]), av);
+#if DUAL
+                    d2 += dot(unpack_i8(q2[w]), av);
+#endif
+                }
             }
             s += d * scales[blk];
 #if DUAL
@@ -121,13 +129,17 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
             let ab = abase + bk * 8u;
             var d = 0.0;
             var d2 = 0.0;
+            let q = qs[blk];
+#if DUAL
+            let q2 = qs2[blk];
+#endif
             for (var w = 0u; w < 4u; w++) {
                 let lo_a = a[ab + w];
                 let hi_a = a[ab + 4u + w];
-                let bytes = (vec4u(qs[blk * 4u + w]) >> vec4u(0u, 8u, 16u, 24u)) & vec4u(0xffu);
+                let bytes = (vec4u(q[w]) >> vec4u(0u, 8u, 16u, 24u)) & vec4u(0xffu);
                 d += dot(vec4f(vec4i(bytes & vec4u(0xfu)) - vec4i(8)), lo_a) + dot(vec4f(vec4i(bytes >> vec4u(4u)) - vec4i(8)), hi_a);
 #if DUAL
-                let bytes2 = (vec4u(qs2[blk * 4u + w]) >> vec4u(0u, 8u, 16u, 24u)) & vec4u(0xffu);
+                let bytes2 = (vec4u(q2[w]) >> vec4u(0u, 8u, 16u, 24u)) & vec4u(0xffu);
                 d2 += dot(vec4f(vec4i(bytes2 & vec4u(0xfu)) - vec4i(8)), lo_a) + dot(vec4f(vec4i(bytes2 >> vec4u(4u)) - vec4i(8)), hi_a);
 #endif
             }

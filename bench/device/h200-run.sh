@@ -91,7 +91,7 @@ else
 	# compute unit (chooseTiles's fillWorkgroups, a guess); 64x64 was the
 	# choice before.
 	small="conv2d 3x3|matmul f32 64x1024x256|2x(64x64x64)" smalltiles=(16x4x4x16 8x4x4x8 8x4x4x32 16x8x8x16)
-	based="matmul f32 4096x|matmul f32 1024x|conv2d 3x3|matmul f32 64x1024x256|_0 1x4096x4096"
+	based="matmul f32 4096x|matmul f32 1024x|conv2d 3x3|matmul f32 64x1024x256|_0 1x4096x4096|attention"
 	later=("matmul f32 2048x" "x1024x256" "2x(" "Q8_0 512x4096")
 fi
 # CASES="f1;f2" runs only those gpubench filters (a rerun of a part);
@@ -212,7 +212,7 @@ summarize() {
 				printf "%s: ours/tfjs %s (target 2)\n", name, ratio
 		}'
 	# The same matmuls by the kernel of commit $BASE: before and after.
-	grep -E '^\| (copy|matmul|conv2d)' "$out/gpubench-base.txt" | awk -F'|' '
+	grep -E '^\| (copy|matmul|conv2d|attention)' "$out/gpubench-base.txt" | awk -F'|' '
 		function trim(s) { gsub(/^ +| +$/, "", s); return s }
 		{ printf "base %s: %s ms, %.2f TFLOP/s, %s GB/s (check %s; GPU ms %s)\n", trim($2), trim($4), trim($5) / 1000, trim($6), trim($3), trim($7) }'
 	echo

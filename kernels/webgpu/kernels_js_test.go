@@ -67,10 +67,11 @@ func TestAttentionUntiled(t *testing.T) {
 
 // gpuChoiceCases are op-table cases that reach, with a hardware GPU's
 // kernel choice, what SwiftShader's choice does not: 32x32 tiles (f32,
-// quantized, conv; TestGPUKernelChoice adds 64x64 and 128x128), the
-// 32-lane matvec with its reduction (f32
-// vec4, Q8_0, Q4_0), with subgroups where the adapter has them and without,
-// and the norms' and softmax's 256-wide workgroup reductions.
+// quantized, conv; TestGPUKernelChoice adds 64x64 and 128x128) and the
+// norms' and softmax's 256-wide workgroup reductions; gpuSubgroupCases are
+// those with a subgroup variant, run with subgroups where the adapter has
+// them and without: the 32-lane matvec with its reduction (f32 vec4, Q8_0,
+// Q4_0) and attention_tiled.
 // The load and store variants themselves are covered by TestSelftest; each
 // case here costs a pipeline compile of seconds.
 var gpuChoiceCases = []string{
@@ -84,13 +85,13 @@ var gpuChoiceCases = []string{
 	"LayerNorm x[2 3 33] affine=false",
 	"GroupNormSiLU x[2 6 5 7] groups=3 affine=true",
 	"Softmax x[3 257] range ±200",
+}
+
+var gpuSubgroupCases = []string{
 	// attention_tiled (D % 4 == 0, D <= 64) and attention.wgsl.
 	"Attention b1 lq3 lkv9 heads4/2 d8 causal=true",
 	"Attention b2 lq6 lkv11 heads2/1 d12 causal=false",
 	"Attention b1 lq40 lkv40 heads2/2 d16 causal=true",
-}
-
-var gpuMatvecCases = []string{
 	"MatMul/F16 a[3 40] b[17 40]",
 	"MatMulAdd/Q8_0 a[1 3 64] b[45 64] c[1 3 45]",
 	"SwiGLU/Q8_0 a[1 1 96] gate, up [37 96]",
@@ -119,7 +120,7 @@ func runNamed(t *testing.T, b *Backend, names []string) {
 	}
 }
 
-// TestGPUKernelChoice runs gpuChoiceCases and gpuMatvecCases with the
+// TestGPUKernelChoice runs gpuChoiceCases and gpuSubgroupCases with the
 // kernel variants a hardware GPU gets (SwiftShader otherwise gets its own
 // tile shapes and matvec), plus matmuls big enough for the 64x64 and
 // 128x128 tiles, so that those paths are checked on CI's software adapter.
@@ -131,7 +132,7 @@ func TestGPUKernelChoice(t *testing.T) {
 	defer b.Close()
 	b.software = false
 	t.Logf("subgroups: %v", b.subgroups)
-	runNamed(t, b, append(gpuChoiceCases, gpuMatvecCases...))
+	runNamed(t, b, append(gpuChoiceCases, gpuSubgroupCases...))
 	if b.subgroups {
 		nb, err := New(WithGuardBands(), WithoutSubgroups())
 		if err != nil {
@@ -142,7 +143,7 @@ func TestGPUKernelChoice(t *testing.T) {
 		if nb.subgroups {
 			t.Error("WithoutSubgroups: the device still has subgroups")
 		}
-		runNamed(t, nb, gpuMatvecCases)
+		runNamed(t, nb, gpuSubgroupCases)
 	}
 	// The selftest shapes are small enough for 32x32 tiles on a GPU; these
 	// get 128x128 and 64x64 (chooseTiles: grids of 132 and 143).

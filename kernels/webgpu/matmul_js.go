@@ -308,7 +308,11 @@ func (b *Backend) Attention(q, k, v kernels.Tensor, nHeads, nKVHeads int, causal
 		x, y := b.grid(groups)
 		words := []uint32{uint32(groups), uint32(lq), uint32(lkv), uint32(nHeads), uint32(nKVHeads), uint32(qblocks), c, scale}
 		b.costNext("attention", flops)
-		b.run(b.variant("attention_tiled", wgsl.Defs{"D": strconv.Itoa(d)}), words, x, y, 1, tq.buf, tk.buf, tv.buf, out.buf)
+		defs := wgsl.Defs{"D": strconv.Itoa(d)}
+		if b.subgroups {
+			defs["SUBGROUPS"] = "1"
+		}
+		b.run(b.variant("attention_tiled", defs), words, x, y, 1, tq.buf, tk.buf, tv.buf, out.buf)
 		return out
 	}
 	rows := bs * nHeads * lq

@@ -9,7 +9,14 @@
 // the tile into its running max, sum and outputs (online softmax), so the
 // scores never reach global memory. Causal blocks stop at the last key
 // their last query sees. Workgroups: (x, y) a 2-D grid over
-// batch * heads * ceil(Lq / 16).
+// batch * heads * ceil(Lq / 16). SUBGROUPS (where the device has the
+// feature): a query's 4 invocations, 4 neighbouring lanes of a subgroup,
+// pass their scores to each other with subgroupShuffle instead of through
+// workgroup memory, which saves a barrier a tile.
+
+#if SUBGROUPS
+enable subgroups;
+#endif
 
 struct Params { groups: u32, lq: u32, lkv: u32, h: u32, kvh: u32, qblocks: u32, causal: u32, scale: f32 }
 
@@ -29,7 +36,10 @@ const NEG = -3.0e38;
 var<workgroup> qs: array<vec4f, BQ * D4>; // pre-scaled queries [BQ][D]
 var<workgroup> ks: array<vec4f, BK * D4>; // [BK][D]
 var<workgroup> vs: array<f32, BK * D>;    // [BK][D]
+#if SUBGROUPS
+#else
 var<workgroup> sc: array<f32, BQ * BK>;   // scores [BQ][BK], NEG where masked
+#endif
 
 // visible returns how many keys query i sees.
 fn visible(i: u32) -> u32 {
@@ -39,6 +49,9 @@ fn visible(i: u32) -> u32 {
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
+#if SUBGROUPS
+        @builtin(subgroup_invocation_id) lane: u32,
+#endif
         @builtin(local_invocation_index) t: u32) {
     let g = wg.x + wg.y * nwg.x;
     if (g >= p.groups) { return; } // uniform per workgroup
@@ -82,25 +95,38 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
             vs[r * D + e] = vv;
         }
         workgroupBarrier();
+        // This invocation scores keys part, part+4, part+8, part+12.
+        var mine = vec4f(NEG);
         for (var u = 0u; u < BK / 4u; u++) {
             let kj = part + 4u * u;
-            var s = NEG;
             if (j0 + kj < lim) {
                 var dotp = 0.0;
                 for (var e = 0u; e < D4; e++) { dotp += dot(qs[ql * D4 + e], ks[kj * D4 + e]); }
-                s = dotp;
+                mine[u] = dotp;
             }
-            sc[ql * BK + kj] = s;
         }
+        // score[kj] is key kj's score for this invocation's query.
+        var score: array<f32, BK>;
+#if SUBGROUPS
+        let first = lane - part; // the lane of the query's part 0
+        for (var u = 0u; u < BK / 4u; u++) {
+            for (var src = 0u; src < 4u; src++) {
+                score[src + 4u * u] = subgroupShuffle(mine[u], first + src);
+            }
+        }
+#else
+        for (var u = 0u; u < BK / 4u; u++) { sc[ql * BK + part + 4u * u] = mine[u]; }
         workgroupBarrier();
+        for (var kj = 0u; kj < BK; kj++) { score[kj] = sc[ql * BK + kj]; }
+#endif
         var cm = m;
-        for (var kj = 0u; kj < BK; kj++) { cm = max(cm, sc[ql * BK + kj]); }
+        for (var kj = 0u; kj < BK; kj++) { cm = max(cm, score[kj]); }
         if (cm > NEG) {
             let corr = exp(m - cm);
             l *= corr;
             for (var e = 0u; e < DT; e++) { acc[e] *= corr; }
             for (var kj = 0u; kj < BK; kj++) {
-                let s = sc[ql * BK + kj];
+                let s = score[kj];
                 if (s > NEG) {
                     let w = exp(s - cm);
                     l += w;

@@ -315,6 +315,43 @@ func TestHostPool(t *testing.T) {
 	}
 }
 
+// TestParamsArenaRefill runs more distinct Params than the arena keeps
+// (maxUniforms), so that it is dropped and refilled mid-run, and checks
+// results recorded before, across and after the refill.
+func TestParamsArenaRefill(t *testing.T) {
+	b := backend(t)
+	x, err := b.Upload("x", []int{64}, slices.Repeat([]float32{1}, 64))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Free(x)
+	// Ten dispatches of one Params first, so that the refill comes in the
+	// middle of a batch (maxBatch), with recorded work that binds the
+	// arena still unsubmitted.
+	for range 10 {
+		b.Free(b.SiLU(x))
+	}
+	check := map[int]kernels.Tensor{}
+	for i := 0; i < maxUniforms+100; i++ {
+		y := b.ScaleBias(x, 1, float32(i)) // a new Params each: the bias
+		if i%1000 == 0 || i == maxUniforms-1 || i == maxUniforms || i == maxUniforms+99 {
+			check[i] = y
+		} else {
+			b.Free(y)
+		}
+	}
+	if n := len(b.params.slots); n > 1000 {
+		t.Errorf("the arena holds %d Params: it was not refilled", n)
+	}
+	for i, y := range check {
+		got, err := b.Download(y)
+		if err != nil || got[0] != float32(1+i) || got[63] != float32(1+i) {
+			t.Errorf("1 + %d after %d distinct Params: %v... (err %v)", i, maxUniforms+100, got[:2], err)
+		}
+		b.Free(y)
+	}
+}
+
 // TestRoPETableGrows checks RoPE and SplitQKV past the kept cos/sin
 // table's first length (256 positions), where it is remade longer, and
 // back at early positions afterwards.

@@ -5,7 +5,9 @@ package webgpu
 import (
 	"testing"
 
+	"github.com/genplay/genplay/kernels"
 	"github.com/genplay/genplay/kernels/selftest"
+	"github.com/genplay/genplay/weights/quant"
 )
 
 // BenchmarkKernels times kernels/selftest's benchmark table, waiting for
@@ -42,6 +44,55 @@ func BenchmarkKernels(b *testing.B) {
 			}
 			if c.Bytes > 0 {
 				b.ReportMetric(c.Bytes/sec/1e9, "GB/s")
+			}
+		})
+	}
+}
+
+// BenchmarkRecord times what the host spends to record one op, without
+// waiting for the device: on a fast GPU that, not the kernel, bounds a
+// decode step of a small model (one matvec per op here, the decode shape
+// of the default text models, and an RMSNorm). The device catches up after
+// every batch (maxBatch ops, one submit), outside the timer: on SwiftShader
+// the "device" is the same two cores, and recording while it runs would
+// time both.
+//
+//	GOOS=js GOARCH=wasm go test -exec=$PWD/scripts/dawn-exec -run=^$ -bench=Record ./kernels/webgpu/
+func BenchmarkRecord(b *testing.B) {
+	be, err := New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer be.Close()
+	const n, k = 1024, 256
+	x, _ := be.Upload("x", []int{1, 1, k}, make([]float32, k))
+	g, _ := be.Upload("gamma", []int{k}, make([]float32, k))
+	raw, _ := quant.Quantize(quant.Q8_0, make([]float32, n*k))
+	w, err := be.UploadRaw("w", []int{n, k}, quant.Q8_0, raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ops := map[string]func() kernels.Tensor{
+		"matvec/Q8_0": func() kernels.Tensor { return be.MatMul(x, w, true) },
+		"rms_norm":    func() kernels.Tensor { return be.RMSNorm(x, g, 1e-5) },
+	}
+	for _, name := range []string{"matvec/Q8_0", "rms_norm"} {
+		op := ops[name]
+		b.Run(name, func(b *testing.B) {
+			be.Free(op()) // compiles the pipeline
+			if err := be.Sync(); err != nil {
+				b.Fatal(err)
+			}
+			i := 0
+			for b.Loop() {
+				be.Free(op())
+				if i++; i%maxBatch == 0 {
+					b.StopTimer()
+					if err := be.Sync(); err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+				}
 			}
 		})
 	}

@@ -82,7 +82,7 @@ type app struct {
 func runPlayground(embed bool) {
 	a := &app{embed: embed, cmds: make(chan command, 256), shown: -1, follow: true, phase: phaseLoading}
 	a.ui = newUI(a)
-	a.profiler = newProfiler(a.ui)
+	a.profiler = newProfiler(&a.ui.dom, a.ui.query(), "step")
 	a.view = newView(embed)
 	go a.loop()
 	if err := ebiten.RunGame(a.view); err != nil {

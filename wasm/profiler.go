@@ -4,39 +4,43 @@ package main
 
 import (
 	"fmt"
+	"net/url"
 	"syscall/js"
 
 	"github.com/genplay/genplay/kernels"
 	"github.com/genplay/genplay/kernels/webgpu"
 )
 
-// profiler is the playground's "Kernel profile" panel: with its toggle on,
-// a run times every GPU dispatch (webgpu.Backend.Profile) and the panel
-// shows, per kernel, the dispatches, total ms and achieved GFLOP/s or GB/s
-// of the last run, and how the times were taken: GPU timestamps where the
-// device has 'timestamp-query' (every dispatch in a pass of its own), else
-// the wall clock around submitting each dispatch alone, which includes the
-// queue's round trip. A profiled run is slower either way; the counts are
-// exact. ?profile=1 turns it on at load.
+// profiler is the "Kernel profile" panel of the diffusion and text pages:
+// with its toggle on, a run times every GPU dispatch
+// (webgpu.Backend.Profile) and the panel shows, per kernel, the
+// dispatches, total ms and achieved GFLOP/s or GB/s of the last run, and
+// how the times were taken: GPU timestamps where the device has
+// 'timestamp-query' (every dispatch in a pass of its own), else the wall
+// clock around submitting each dispatch alone, which includes the queue's
+// round trip. A profiled run is slower either way; the counts are exact.
+// ?profile=1 turns it on at load. A run's steps are denoising steps on the
+// diffusion page and tokens on the text page (unit).
 //
 // The report is mirrored into window.genplay.profile = {timing, gpuTime,
 // steps, dispatches, kernels: [{kernel, dispatches, timed, ms, gflops,
 // gbs}]} for tests; gpuTime is true when the times are GPU timestamps.
 type profiler struct {
-	ui             *ui
+	d              *dom
+	unit           string // what a step is: "step", "token"
 	toggle, status js.Value
 	table          js.Value
 }
 
 // newProfiler adds the panel to #panel (the embed page has none: then the
-// profiler is inert).
-func newProfiler(u *ui) *profiler {
-	p := &profiler{ui: u}
-	panel := u.el("panel")
+// profiler is inert); q is the page's query.
+func newProfiler(d *dom, q url.Values, unit string) *profiler {
+	p := &profiler{d: d, unit: unit}
+	panel := d.el("panel")
 	if panel.IsNull() {
 		return p
 	}
-	doc := u.doc
+	doc := d.doc
 	box := doc.Call("createElement", "details")
 	box.Set("id", "profiler")
 	box.Set("innerHTML", `<summary>Kernel profile</summary>`+
@@ -44,8 +48,8 @@ func newProfiler(u *ui) *profiler {
 		`<div id="profile-status" class="hint">Turn it on, then generate.</div>`+
 		`<table id="profile-table" style="font: 12px monospace; border-spacing: 8px 0"></table>`)
 	panel.Call("appendChild", box)
-	p.toggle, p.status, p.table = u.el("profile-toggle"), u.el("profile-status"), u.el("profile-table")
-	if u.query().Get("profile") == "1" {
+	p.toggle, p.status, p.table = d.el("profile-toggle"), d.el("profile-status"), d.el("profile-table")
+	if q.Get("profile") == "1" {
 		p.toggle.Set("checked", true)
 		box.Set("open", true)
 	}
@@ -97,15 +101,15 @@ func (p *profiler) show(r []webgpu.KernelStat, timing string, steps int) {
 	p.table.Set("innerHTML", html)
 	status := fmt.Sprintf("Last run: %d dispatches, %.0f ms in kernels (timing: %s).", total, ms, timing)
 	if steps > 0 {
-		unit := "steps"
+		units := p.unit + "s"
 		if steps == 1 {
-			unit = "step"
+			units = p.unit
 		}
-		status = fmt.Sprintf("Last run: %d %s, %d dispatches (%d per step), %.0f ms in kernels (timing: %s).",
-			steps, unit, total, total/steps, ms, timing)
+		status = fmt.Sprintf("Last run: %d %s, %d dispatches (%d per %s), %.0f ms in kernels (timing: %s).",
+			steps, units, total, total/steps, p.unit, ms, timing)
 	}
 	p.status.Set("textContent", status)
-	p.ui.set("profile", map[string]any{"timing": timing, "gpuTime": gpuTime, "steps": steps, "dispatches": total, "kernels": rows})
+	p.d.state.Set("profile", map[string]any{"timing": timing, "gpuTime": gpuTime, "steps": steps, "dispatches": total, "kernels": rows})
 }
 
 // rateText formats a rate, blank for kernels that count no such work.

@@ -48,6 +48,8 @@ type textApp struct {
 	onCPU   bool
 	maxBuf  int64 // the device's largest storage buffer (0 on the CPU)
 
+	profiler *profiler // the "Kernel profile" panel
+
 	model    *text.Model
 	name     string // the loaded model's id or file name
 	settings textplay.Settings
@@ -63,6 +65,7 @@ type textApp struct {
 func runTextPage() {
 	a := &textApp{cmds: make(chan textCmd, 256), phase: phaseLoading}
 	a.ui = newTextUI(a)
+	a.profiler = newProfiler(&a.ui.dom, a.ui.query(), "token")
 	a.view = newHeatmap()
 	go a.loop()
 	if err := ebiten.RunGame(a.view); err != nil {

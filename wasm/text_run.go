@@ -30,8 +30,10 @@ func (a *textApp) start() {
 	a.setPhase(phaseRunning)
 	a.ui.setURL(s)
 
+	backend := a.backend
 	go func() {
 		defer close(done)
+		endProfile := a.profiler.begin(backend)
 		probe := &text.AttentionProbe{Layer: s.Layer, Head: s.Head}
 		t0 := time.Now()
 		var first time.Duration
@@ -72,6 +74,7 @@ func (a *textApp) start() {
 			a.yieldCPU()
 			return nil
 		})
+		endProfile(len(res.Tokens)) // the prompt's prefill is in the profile too
 		ids := append(append([]int32(nil), res.PromptTokens...), res.Tokens...)
 		a.cmds <- textCmd{kind: "finished", run: id, err: err, ids: ids, prompt: len(res.PromptTokens)}
 	}()

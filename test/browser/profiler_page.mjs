@@ -3,7 +3,9 @@
 // table with nonzero dispatch counts and times, and says how they were
 // taken: GPU timestamps when the adapter offers 'timestamp-query', else the
 // queue's round trip per dispatch. One step only: a step takes tens of
-// seconds on SwiftShader, more with every dispatch timed alone.
+// seconds on SwiftShader, more with every dispatch timed alone. The text
+// page has the same panel: a profiled 4-token run reports the decoder's
+// kernels per token.
 //
 //	make wasm build && node test/browser/profiler_page.mjs
 import { join } from 'node:path';
@@ -61,6 +63,25 @@ await withBrowser(async ({ url, context }) => {
     assert.match(status, /dispatches \(\d+ per step\)/);
     assert.ok(status.includes(`timing: ${st.profile.timing}`), `status: ${status}`);
     await page.locator('#profiler').screenshot({ path: join(outDir, 'profiler.png') });
+  });
+
+  await check('the text page profiles a generation per token', async () => {
+    const q = new URLSearchParams({ model: 'fortunes', prompt: 'Q: What', seed: 3, n: 4, profile: 1, autoplay: 1 });
+    await page.goto(`${url}text.html?${q}`);
+    await waitFor(page, () => ['done', 'stopped', 'error'].includes(document.body.dataset.phase), null,
+      { timeoutS: 300, what: 'the profiled text run to finish' });
+    const ts = await state(page);
+    assert.equal(ts.phase, 'done', `phase ${ts.phase}: ${ts.message || ts.error}`);
+    assert.match(ts.backend, /^webgpu/);
+    const p = ts.profile;
+    assert.ok(p, 'window.genplay.profile is missing on the text page');
+    assert.equal(p.steps, ts.steps.length);
+    const names = p.kernels.map((k) => k.kernel);
+    for (const k of ['matvec', 'attention', 'rms_norm']) assert.ok(names.includes(k), `kernels: ${names}`);
+    assert.equal(p.kernels.reduce((n, k) => n + k.dispatches, 0), p.dispatches);
+    const status = await page.textContent('#profile-status');
+    assert.match(status, new RegExp(`Last run: ${p.steps} tokens, ${p.dispatches} dispatches \\(\\d+ per token\\)`), `status: ${status}`);
+    await page.locator('#profiler').screenshot({ path: join(outDir, 'text-profiler.png') });
   });
 
   await check('no page errors', () => assert.deepEqual(errors, []));

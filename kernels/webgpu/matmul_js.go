@@ -183,6 +183,9 @@ func (b *Backend) tileDefs(defs wgsl.Defs, t Tiles, m, n int) (tilesM, tilesN in
 	if t.Pipe {
 		defs["PIPE"] = "1"
 	}
+	if !b.software {
+		defs["SPREAD"] = "1" // interleaved blocks (see matmul_tiled.wgsl)
+	}
 	return ceilDiv(m, t.rows()), ceilDiv(n, t.cols())
 }
 

@@ -61,6 +61,26 @@ const TN = {{TN}}u;
 const TK = {{TK}}u;
 const BM = WG * TM;
 const BN = WG * TN;
+// Where an invocation's 4-row (4-column) groups of its block lie, counted in
+// vec4s of the staged slices: the first at lid * GA (lid * GB), the second
+// DA (DB) after it.
+#if SPREAD
+// GPUs: interleaved, the second group WG groups after the first, so that
+// neighbouring invocations read neighbouring vec4s of workgroup memory (no
+// bank conflicts) and store neighbouring vec4s of the output.
+const GA = 1u;
+const DA = WG;
+const GB = 1u;
+const DB = WG;
+#else
+// SwiftShader (no banks): neighbours, the layout its tile shapes were
+// measured with; interleaved measured slower there on the 32-channel
+// conv2d.
+const GA = TM / 4u;
+const DA = 1u;
+const GB = TN / 4u;
+const DB = 1u;
+#endif
 #if PIPE
 const STAGES = 2u;
 #else
@@ -319,15 +339,14 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
 
     // The TM x TN block as 4x4 matrices, named rather than an array so
     // that they stay in registers (no dynamic indexing): column r of accIJ
-    // holds row r of the block's I-th 4 rows, its J-th 4 columns. TM and
-    // TN are 4 or 8. The invocations' 4-row (4-column) groups interleave:
-    // an invocation's second group is WG groups after its first, so that
-    // neighbouring invocations read neighbouring vec4s of workgroup memory
-    // and store neighbouring vec4s of the output.
+    // holds row r of the block's I-th 4 rows, its J-th 4 columns (GA, DA,
+    // GB, DB place them). TM and TN are 4 or 8.
     var acc00 = mat4x4f();
     var acc01 = mat4x4f();
     var acc10 = mat4x4f();
     var acc11 = mat4x4f();
+    let ia = lid.y * GA;
+    let ib = lid.x * GB;
 #if PIPE
     var ra = fetch_a(t, abase, row0, 0u);
     var rb = fetch_b(t, bbase, 0u, col0);
@@ -352,19 +371,19 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
         workgroupBarrier();
 #endif
         for (var kk = 0u; kk < TK; kk++) {
-            let a0 = as_[s * TK + kk][lid.y];
-            let b0 = bs[s * TK + kk][lid.x];
+            let a0 = as_[s * TK + kk][ia];
+            let b0 = bs[s * TK + kk][ib];
             acc00 += outer(a0, b0);
             if (TN == 8u) {
-                let b1 = bs[s * TK + kk][lid.x + WG];
+                let b1 = bs[s * TK + kk][ib + DB];
                 acc01 += outer(a0, b1);
                 if (TM == 8u) {
-                    let a1 = as_[s * TK + kk][lid.y + WG];
+                    let a1 = as_[s * TK + kk][ia + DA];
                     acc10 += outer(a1, b0);
                     acc11 += outer(a1, b1);
                 }
             } else if (TM == 8u) {
-                let a1 = as_[s * TK + kk][lid.y + WG];
+                let a1 = as_[s * TK + kk][ia + DA];
                 acc10 += outer(a1, b0);
             }
         }
@@ -376,14 +395,14 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
     }
 
     let obase = bat * p.m * p.n;
-    let rowb = row0 + 4u * lid.y;
-    let colb = col0 + 4u * lid.x;
+    let rowb = row0 + 4u * ia;
+    let colb = col0 + 4u * ib;
     for (var r = 0u; r < 4u; r++) {
         store4(obase, rowb + r, colb, acc00[r]);
-        if (TN == 8u) { store4(obase, rowb + r, colb + 4u * WG, acc01[r]); }
+        if (TN == 8u) { store4(obase, rowb + r, colb + 4u * DB, acc01[r]); }
         if (TM == 8u) {
-            store4(obase, rowb + 4u * WG + r, colb, acc10[r]);
-            if (TN == 8u) { store4(obase, rowb + 4u * WG + r, colb + 4u * WG, acc11[r]); }
+            store4(obase, rowb + 4u * DA + r, colb, acc10[r]);
+            if (TN == 8u) { store4(obase, rowb + 4u * DA + r, colb + 4u * DB, acc11[r]); }
         }
     }
 }

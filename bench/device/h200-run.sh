@@ -158,9 +158,8 @@ if [[ -z "${CASES:-}" ]]; then
 		-size "$size" -samples 5 -run "$tiled" -tiles "$(IFS=,; echo "${tiles[*]}")"
 	step "gpubench small on tiles (${#smalltiles[@]})" gpubench.txt 90 "${gpu[@]}" wasm bin/gpubench.wasm \
 		-size "$size" -samples 5 -run "$small" -tiles "$(IFS=,; echo "${smalltiles[*]}")"
-	if [[ -f bin/gpubench-base.wasm.gz ]]; then
-		gunzip -c bin/gpubench-base.wasm.gz >/tmp/gpubench-base.wasm
-		step "gpubench base $(sed -n 's/^base .*: //p' .gpu/prepared.txt 2>/dev/null)" gpubench-base.txt 60 \
+	if [[ -f bin/gpubench-base.wasm.gz ]] && gunzip -c bin/gpubench-base.wasm.gz >/tmp/gpubench-base.wasm; then
+		step "gpubench base $(sed -n 's/^base .*: //p' .gpu/prepared.txt 2>/dev/null)" gpubench-base.txt 90 \
 			"${gpu[@]}" wasm /tmp/gpubench-base.wasm -size "$size" -samples "$samples" -run "$based"
 	fi
 fi

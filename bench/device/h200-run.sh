@@ -27,8 +27,9 @@
 #     then the same products by the kernel of commit $BASE
 #     (bin/gpubench-base.wasm.gz, when prepare.sh built it): before and
 #     after on one device;
-#  4. cmd/e2ebench -profile: fashion (-compare: fused vs unfused UNet step),
-#     fortunes (prefill and decode tokens/s);
+#  4. cmd/e2ebench -profile -compare (runs without and with the fused
+#     ops, alternated): fashion (ms per UNet step), fortunes (prefill and
+#     decode tokens/s), each with its time waiting for the device;
 #  5. what is left: f32 matmul 2048, the rest of the models' matmuls, the
 #     Q8_0 512x4096x4096 prefill, gocode.
 #
@@ -165,7 +166,7 @@ if [[ -z "${CASES:-}" ]]; then
 fi
 if [[ "${E2E:-1}" != 0 ]]; then
 	step "e2ebench fashion -compare" e2e.txt 90 "${gpu[@]}" wasm bin/e2ebench.wasm -model fashion -compare "${unet[@]}" -profile
-	step "e2ebench fortunes" e2e.txt 90 "${gpu[@]}" wasm bin/e2ebench.wasm -model fortunes "${text[@]}" -profile
+	step "e2ebench fortunes -compare" e2e.txt 90 "${gpu[@]}" wasm bin/e2ebench.wasm -model fortunes -compare "${text[@]}" -profile
 fi
 for c in "${later[@]}"; do gpubench "$c" 120; done
 [[ "${SMOKE:-}" = 1 || "${E2E:-1}" = 0 ]] || step "e2ebench gocode" e2e.txt 60 "${gpu[@]}" wasm bin/e2ebench.wasm -model gocode "${text[@]}"

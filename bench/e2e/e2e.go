@@ -125,51 +125,82 @@ const Prompt = "A fortune for the patient: the longest road starts with one smal
 // cache; Forward returns every position's logits, where generation computes
 // only the last one) and then decodeTokens greedy single-token Forwards.
 func TextSpeed(m *text.Model, promptTokens, decodeTokens, runs int, meter Meter) (TextResult, error) {
-	ctx := m.Config.ContextLength
+	rs, err := CompareTextSpeed([]*text.Model{m}, promptTokens, decodeTokens, runs, meter)
+	return rs[0], err
+}
+
+// CompareTextSpeed is TextSpeed for several models of one tokenizer (the
+// same model on a backend with and without fused ops, say), their runs
+// alternating so that each sees the same machine load.
+func CompareTextSpeed(models []*text.Model, promptTokens, decodeTokens, runs int, meter Meter) ([]TextResult, error) {
+	rs := make([]TextResult, max(len(models), 1))
+	if len(models) == 0 {
+		return rs, fmt.Errorf("no model to time")
+	}
+	m0 := models[0]
+	ctx := m0.Config.ContextLength
 	if promptTokens < 1 || decodeTokens < 1 || promptTokens+decodeTokens+1 > ctx {
-		return TextResult{}, fmt.Errorf("prompt %d + decode %d tokens do not fit the context of %d", promptTokens, decodeTokens, ctx)
+		return rs, fmt.Errorf("prompt %d + decode %d tokens do not fit the context of %d", promptTokens, decodeTokens, ctx)
 	}
 	var ids []int32
 	for len(ids) < promptTokens {
-		ids = append(ids, m.Tokenizer.Encode(Prompt, len(ids) == 0)...)
+		ids = append(ids, m0.Tokenizer.Encode(Prompt, len(ids) == 0)...)
 	}
 	ids = ids[:promptTokens]
-	r := TextResult{PromptTokens: promptTokens, DecodeTokens: decodeTokens}
-	var pre, dec []float64
-	for run := -1; run < max(runs, 1); run++ { // run -1 is the warm-up
-		cache := m.NewCache()
-		d0, w0 := meter.dispatches(), meter.waited()
-		t0 := time.Now()
-		logits, err := m.Forward(ids, cache)
-		if err != nil {
-			return r, fmt.Errorf("prefill: %w", err)
-		}
-		p := ms(time.Since(t0))
-		r.PrefillDispatches = meter.dispatches() - d0
-		pw := meter.waited() - w0
-		vocab := len(logits) / promptTokens
-		next := argmax(logits[len(logits)-vocab:])
-		d0, w0 = meter.dispatches(), meter.waited()
-		t0 = time.Now()
-		for i := 0; i < decodeTokens; i++ {
-			logits, err = m.Forward([]int32{next}, cache)
+	pre, dec := make([][]float64, len(models)), make([][]float64, len(models))
+	runs = max(runs, 1)
+	for run := -1; run < runs; run++ { // run -1 is the warm-up
+		for k, m := range models {
+			r := &rs[k]
+			r.PromptTokens, r.DecodeTokens = promptTokens, decodeTokens
+			p, d, pw, dw, err := textRun(m, ids, decodeTokens, meter, r)
 			if err != nil {
-				return r, fmt.Errorf("decode token %d: %w", i, err)
+				return rs, err
 			}
-			next = argmax(logits)
-		}
-		d := ms(time.Since(t0))
-		r.TokenDispatches = (meter.dispatches() - d0) / decodeTokens
-		if run >= 0 {
-			pre, dec = append(pre, p), append(dec, d)
-			r.PrefillWaitMs += pw / float64(max(runs, 1))
-			r.TokenWaitMs += (meter.waited() - w0) / float64(decodeTokens*max(runs, 1))
+			if run >= 0 {
+				pre[k], dec[k] = append(pre[k], p), append(dec[k], d)
+				r.PrefillWaitMs += pw / float64(runs)
+				r.TokenWaitMs += dw / float64(decodeTokens*runs)
+			}
 		}
 	}
-	r.PrefillMs, r.DecodeMs = median(pre), median(dec)
-	r.PrefillTokS = float64(promptTokens) / (r.PrefillMs / 1e3)
-	r.DecodeTokS = float64(decodeTokens) / (r.DecodeMs / 1e3)
-	return r, nil
+	for k := range rs {
+		r := &rs[k]
+		r.PrefillMs, r.DecodeMs = median(pre[k]), median(dec[k])
+		r.PrefillTokS = float64(promptTokens) / (r.PrefillMs / 1e3)
+		r.DecodeTokS = float64(decodeTokens) / (r.DecodeMs / 1e3)
+	}
+	return rs, nil
+}
+
+// textRun is one prefill of ids and decodeTokens greedy decode steps: their
+// ms and ms waiting for the device; it sets r's dispatch counts.
+func textRun(m *text.Model, ids []int32, decodeTokens int, meter Meter, r *TextResult) (pre, dec, preWait, decWait float64, err error) {
+	cache := m.NewCache()
+	defer cache.Reset()
+	d0, w0 := meter.dispatches(), meter.waited()
+	t0 := time.Now()
+	logits, err := m.Forward(ids, cache)
+	if err != nil {
+		return 0, 0, 0, 0, fmt.Errorf("prefill: %w", err)
+	}
+	pre = ms(time.Since(t0))
+	r.PrefillDispatches = meter.dispatches() - d0
+	preWait = meter.waited() - w0
+	vocab := len(logits) / len(ids)
+	next := argmax(logits[len(logits)-vocab:])
+	d0, w0 = meter.dispatches(), meter.waited()
+	t0 = time.Now()
+	for i := 0; i < decodeTokens; i++ {
+		logits, err = m.Forward([]int32{next}, cache)
+		if err != nil {
+			return 0, 0, 0, 0, fmt.Errorf("decode token %d: %w", i, err)
+		}
+		next = argmax(logits)
+	}
+	dec = ms(time.Since(t0))
+	r.TokenDispatches = (meter.dispatches() - d0) / decodeTokens
+	return pre, dec, preWait, meter.waited() - w0, nil
 }
 
 func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }

@@ -71,6 +71,28 @@ func TestTextSpeed(t *testing.T) {
 	if _, err := TextSpeed(m, m.Config.ContextLength, 1, 1, Meter{}); err == nil {
 		t.Errorf("a prompt filling the whole context was accepted")
 	}
+	// Two models alternating (the same file, the second on a backend that
+	// counts SiLUs): a result each, with what the meter counted per token.
+	counted := &countingBackend{Backend: kernels.NewCPU(0)}
+	f2, err := weights.OpenFile(fortunesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2, err := text.Load(counted, f2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m2.Close()
+	rs, err := CompareTextSpeed([]*text.Model{m, m2}, 4, 2, 2, Meter{Dispatches: func() int { return counted.n }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 2 || rs[0].DecodeTokS <= 0 || rs[1].DecodeTokS <= 0 || rs[0].TokenDispatches != 0 || rs[1].TokenDispatches <= 0 {
+		t.Errorf("results %+v: want two, the counted model's SiLUs per token > 0, the other's 0", rs)
+	}
+	if _, err := CompareTextSpeed(nil, 4, 2, 1, Meter{}); err == nil {
+		t.Error("no models: no error")
+	}
 }
 
 func TestMedian(t *testing.T) {

@@ -39,7 +39,7 @@ func main() {
 	prompt := flag.Int("prompt-tokens", 64, "text models: prompt tokens per prefill")
 	decode := flag.Int("decode-tokens", 32, "text models: tokens decoded after each prefill")
 	unfused := flag.Bool("unfused", false, "run without the fused ops (GroupNormSiLU, AddChannels)")
-	compare := flag.Bool("compare", false, "diffusion models: alternate steps without and with the fused ops")
+	compare := flag.Bool("compare", false, "alternate UNet steps, or prefill+decode runs, without and with the fused ops")
 	profile := flag.Bool("profile", false, "also print a per-kernel table of one more run, every dispatch timed")
 	flag.Parse()
 	if err := run(*model, *dir, *samples, *prompt, *decode, *unfused, *compare, *profile); err != nil {
@@ -111,14 +111,27 @@ func run(model, dir string, samples, promptTokens, decodeTokens int, unfused, co
 		if err != nil {
 			return err
 		}
-		r, err := e2e.TextSpeed(m, promptTokens, decodeTokens, samples, meter)
-		if err != nil {
-			return err
+		if compare {
+			before, err := text.Load(e2e.Unfused(b), f)
+			if err != nil {
+				return err
+			}
+			rs, err := e2e.CompareTextSpeed([]*text.Model{before, m}, promptTokens, decodeTokens, samples, meter)
+			before.Close()
+			if err != nil {
+				return err
+			}
+			printText("unfused ", rs[0])
+			printText("fused   ", rs[1])
+			fmt.Printf("fused/unfused time: prefill %.2f, decode %.2f (medians); runs alternated\n",
+				rs[1].PrefillMs/rs[0].PrefillMs, rs[1].DecodeMs/rs[0].DecodeMs)
+		} else {
+			r, err := e2e.TextSpeed(m, promptTokens, decodeTokens, samples, meter)
+			if err != nil {
+				return err
+			}
+			printText("", r)
 		}
-		fmt.Printf("prefill %d tokens: median %.1f ms = %.1f tokens/s; %d dispatches; %.2f ms waiting for the device (mean)\n",
-			r.PromptTokens, r.PrefillMs, r.PrefillTokS, r.PrefillDispatches, r.PrefillWaitMs)
-		fmt.Printf("decode %d tokens: median %.1f ms = %.1f tokens/s (%.2f ms/token); %d dispatches per token; %.2f ms/token waiting for the device (mean)\n",
-			r.DecodeTokens, r.DecodeMs, r.DecodeTokS, r.DecodeMs/float64(r.DecodeTokens), r.TokenDispatches, r.TokenWaitMs)
 		if profile {
 			b.ProfileReset()
 			b.Profile(true)
@@ -133,6 +146,13 @@ func run(model, dir string, samples, promptTokens, decodeTokens int, unfused, co
 		return fmt.Errorf("model %s: architecture %q has no end-to-end benchmark", e.ID, e.Arch)
 	}
 	return b.Err()
+}
+
+func printText(label string, r e2e.TextResult) {
+	fmt.Printf("%sprefill %d tokens: median %.1f ms = %.1f tokens/s; %d dispatches; %.2f ms waiting for the device (mean)\n",
+		label, r.PromptTokens, r.PrefillMs, r.PrefillTokS, r.PrefillDispatches, r.PrefillWaitMs)
+	fmt.Printf("%sdecode %d tokens: median %.1f ms = %.1f tokens/s (%.2f ms/token); %d dispatches per token; %.2f ms/token waiting for the device (mean)\n",
+		label, r.DecodeTokens, r.DecodeMs, r.DecodeTokS, r.DecodeMs/float64(r.DecodeTokens), r.TokenDispatches, r.TokenWaitMs)
 }
 
 func printUNet(label string, r e2e.UNetResult) {

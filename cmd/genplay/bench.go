@@ -27,7 +27,7 @@ func runBench(args []string) error {
 	prompt := fs.Int("prompt-tokens", 64, "with a text --model: prompt tokens per prefill")
 	decode := fs.Int("decode-tokens", 32, "with a text --model: tokens decoded after each prefill")
 	unfused := fs.Bool("unfused", false, "with --model: run without the fused ops (GroupNormSiLU, AddChannels)")
-	compare := fs.Bool("compare", false, "with a diffusion --model: alternate steps without and with the fused ops")
+	compare := fs.Bool("compare", false, "with --model: alternate UNet steps, or prefill+decode runs, without and with the fused ops")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -64,12 +64,28 @@ func benchModel(model string, threads, samples, promptTokens, decodeTokens int, 
 			return fmt.Errorf("%s: %w", path, err)
 		}
 		defer m.Close()
-		r, err := e2e.TextSpeed(m, promptTokens, decodeTokens, samples, e2e.Meter{})
+		fmt.Printf("backend: %s%s\nmodel: %s (%s)\n", b.Name(), unfusedNote(unfused), model, path)
+		if !compare {
+			r, err := e2e.TextSpeed(m, promptTokens, decodeTokens, samples, e2e.Meter{})
+			if err != nil {
+				return err
+			}
+			printText("", r, samples)
+			return nil
+		}
+		before, err := text.Load(e2e.Unfused(b), f)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		defer before.Close()
+		rs, err := e2e.CompareTextSpeed([]*text.Model{before, m}, promptTokens, decodeTokens, samples, e2e.Meter{})
 		if err != nil {
 			return err
 		}
-		fmt.Printf("backend: %s%s\nmodel: %s (%s)\n", b.Name(), unfusedNote(unfused), model, path)
-		printText(r, samples)
+		printText("unfused ", rs[0], samples)
+		printText("fused   ", rs[1], samples)
+		fmt.Printf("fused/unfused time: prefill %.2f, decode %.2f (medians); runs alternated\n",
+			rs[1].PrefillMs/rs[0].PrefillMs, rs[1].DecodeMs/rs[0].DecodeMs)
 		return nil
 	}
 	return fmt.Errorf("%s: architecture %q has no end-to-end benchmark", path, arch)
@@ -80,10 +96,10 @@ func printUNet(label string, r e2e.UNetResult) {
 		label, r.Batch, r.Median, r.Fastest, len(r.Steps))
 }
 
-func printText(r e2e.TextResult, runs int) {
-	fmt.Printf("prefill %d tokens: median %.1f ms = %.1f tokens/s\n", r.PromptTokens, r.PrefillMs, r.PrefillTokS)
-	fmt.Printf("decode %d tokens: median %.1f ms = %.1f tokens/s (%.2f ms/token; median of %d runs after a warm-up)\n",
-		r.DecodeTokens, r.DecodeMs, r.DecodeTokS, r.DecodeMs/float64(r.DecodeTokens), runs)
+func printText(label string, r e2e.TextResult, runs int) {
+	fmt.Printf("%sprefill %d tokens: median %.1f ms = %.1f tokens/s\n", label, r.PromptTokens, r.PrefillMs, r.PrefillTokS)
+	fmt.Printf("%sdecode %d tokens: median %.1f ms = %.1f tokens/s (%.2f ms/token; median of %d runs after a warm-up)\n",
+		label, r.DecodeTokens, r.DecodeMs, r.DecodeTokS, r.DecodeMs/float64(r.DecodeTokens), runs)
 }
 
 func unfusedNote(unfused bool) string {

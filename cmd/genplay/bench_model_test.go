@@ -16,6 +16,8 @@ func TestBenchModel(t *testing.T) {
 		{[]string{"--model", "../../weights/fashion-q8_0.gguf.zst", "-samples", "1", "-threads", "1"}, `UNet step \(batch 2\): median [0-9.]+ ms`},
 		{[]string{"--model", "../../weights/fortunes-q8_0.gguf.zst", "-samples", "1", "-prompt-tokens", "4", "-decode-tokens", "2", "-unfused"},
 			`(?s)fused ops off.*prefill 4 tokens: .* tokens/s.*decode 2 tokens: .* tokens/s`},
+		{[]string{"--model", "../../weights/fortunes-q8_0.gguf.zst", "-samples", "1", "-prompt-tokens", "4", "-decode-tokens", "2", "-compare"},
+			`(?s)unfused prefill 4 tokens: .*unfused decode 2 tokens: .*fused   prefill 4 tokens: .*fused   decode 2 tokens: .*fused/unfused time: prefill [0-9.]+, decode [0-9.]+`},
 	} {
 		out, err := captureStdout(t, func() error { return runBench(c.args) })
 		if err != nil {

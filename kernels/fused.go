@@ -76,6 +76,26 @@ func MatMulGated(b Backend, a, w, g Tensor, transB bool) Tensor {
 	return out
 }
 
+// BiasGELUer applies a bias and GELU to a matrix product as it is stored:
+// GPT-2's MLP up-projection in one dispatch instead of two.
+type BiasGELUer interface {
+	// MatMulAddGELU is GELU(MatMulAdd(a, b, bias, transB)), GELU as
+	// Backend.GELU (GPT-2's tanh approximation), bias [N].
+	MatMulAddGELU(a, b, bias Tensor, transB bool) Tensor
+}
+
+// MatMulAddGELU computes GELU(MatMul(a, w, transB) + bias) on b: fused
+// when b implements BiasGELUer, else as MatMulAdd and GELU.
+func MatMulAddGELU(b Backend, a, w, bias Tensor, transB bool) Tensor {
+	if f, ok := b.(BiasGELUer); ok {
+		return f.MatMulAddGELU(a, w, bias, transB)
+	}
+	p := MatMulAdd(b, a, w, bias, transB)
+	out := b.GELU(p)
+	b.Free(p)
+	return out
+}
+
 // SwiGLUer computes a SwiGLU MLP's gate and up projections together: a
 // matrix-vector product (a decode step) reads each row of x once for both
 // weights, one dispatch instead of two.

@@ -58,15 +58,18 @@ func Cases() []Case {
 		groupNormSiLUCase(8, false, 1, 8, 4, 4),
 		addChannelsCase(2, 3, 5, 7),
 		addChannelsCase(1, 4, 1, 1),
-		matmulEpilogueCase(false, quant.F32, []int{1, 1, 40}, 33, 33),         // a bias, matvec
-		matmulEpilogueCase(false, q8, []int{1, 3, 64}, 45, 1, 3, 45),          // a residual, matvec
-		matmulEpilogueCase(false, q4, []int{2, 7, 32}, 19, 7, 19),             // broadcast over the batch, tiled
-		matmulEpilogueCase(false, quant.F32, []int{1, 37, 44}, 70, 1, 37, 70), // tiled, vec4 stores
-		matmulEpilogueCase(false, quant.F16, []int{5, 33}, 9, 9),              // scalar loads and stores
-		matmulEpilogueCase(true, q8, []int{1, 1, 96}, 70),
-		matmulEpilogueCase(true, q4, []int{1, 33, 64}, 21),
-		matmulEpilogueCase(true, quant.F32, []int{6, 20}, 12),
-		swigluCase(q8, []int{1, 1, 96}, 37), // a decode step
+		matmulEpilogueCase(added, quant.F32, []int{1, 1, 40}, 33, 33),         // a bias, matvec
+		matmulEpilogueCase(added, q8, []int{1, 3, 64}, 45, 1, 3, 45),          // a residual, matvec
+		matmulEpilogueCase(added, q4, []int{2, 7, 32}, 19, 7, 19),             // broadcast over the batch, tiled
+		matmulEpilogueCase(added, quant.F32, []int{1, 37, 44}, 70, 1, 37, 70), // tiled, vec4 stores
+		matmulEpilogueCase(added, quant.F16, []int{5, 33}, 9, 9),              // scalar loads and stores
+		matmulEpilogueCase(gated, q8, []int{1, 1, 96}, 70),
+		matmulEpilogueCase(gated, q4, []int{1, 33, 64}, 21),
+		matmulEpilogueCase(gated, quant.F32, []int{6, 20}, 12),
+		matmulEpilogueCase(biasGELU, quant.F32, []int{1, 1, 40}, 33, 33), // GPT-2's up-projection, matvec
+		matmulEpilogueCase(biasGELU, q8, []int{1, 9, 64}, 45, 45),        // tiled
+		matmulEpilogueCase(biasGELU, quant.F16, []int{5, 33}, 9, 9),      // scalar loads and stores
+		swigluCase(q8, []int{1, 1, 96}, 37),                              // a decode step
 		swigluCase(q4, []int{2, 64}, 21),
 		swigluCase(quant.F32, []int{1, 1, 44}, 19), // vec4 f32
 		swigluCase(quant.F16, []int{1, 33}, 10),    // scalar f32

@@ -69,21 +69,21 @@ func addChannelsCase(shape ...int) Case {
 	}
 }
 
-// matmulEpilogueCase checks kernels.MatMulAdd (gated false: c has shape
-// cshape, a suffix of the product's) or kernels.MatMulGated (gated: c is
-// the gate, of the product's shape) against MatMul then Add, or SiLU then
-// Mul, in the reference. b is [n, k] of dtype dt (transB).
-func matmulEpilogueCase(gated bool, dt quant.DType, ashape []int, n int, cshape ...int) Case {
+// matmulEpilogueCase checks a matrix product with a fused epilogue against
+// the reference's separate ops: kernels.MatMulAdd (added: c has shape
+// cshape, a suffix of the product's), kernels.MatMulGated (gated: c is the
+// gate, of the product's shape) or kernels.MatMulAddGELU (biasGELU: c is
+// the bias). b is [n, k] of dtype dt (transB).
+func matmulEpilogueCase(fused string, dt quant.DType, ashape []int, n int, cshape ...int) Case {
 	k := ashape[len(ashape)-1]
 	rows := numel(ashape) / k
 	out := append(slices.Clone(ashape[:len(ashape)-1]), n)
-	name := "MatMulAdd"
-	if gated {
-		name, cshape = "MatMulGated", out
+	if fused == gated {
+		cshape = out
 	}
 	rowBytes, _ := dt.RowBytes(int64(k))
 	return Case{
-		Op:    name + "/" + dt.String(),
+		Op:    fused + "/" + dt.String(),
 		Shape: fmt.Sprintf("a%v b[%d %d] c%v", ashape, n, k, cshape),
 		FLOPs: 2 * float64(rows*n*k),
 		Bytes: float64(f*rows*k) + float64(n)*float64(rowBytes) + float64(f*(rows*n+numel(cshape))),
@@ -93,17 +93,29 @@ func matmulEpilogueCase(gated bool, dt quant.DType, ashape []int, n int, cshape 
 			b, braw := e.raw("b", dt, n, k)
 			c, cd := e.f32("c", 2, cshape...)
 			o := op{shape: out}
-			if gated {
+			product := func() []float32 { return ref.MatMulRaw(ad, braw, dt, 1, rows, n, k, false) }
+			switch fused {
+			case gated:
 				o.run = func() kernels.Tensor { return kernels.MatMulGated(e.b, a, b, c, true) }
-				o.want = func() []float32 { return ref.Mul(ref.SiLU(cd), ref.MatMulRaw(ad, braw, dt, 1, rows, n, k, false)) }
-			} else {
+				o.want = func() []float32 { return ref.Mul(ref.SiLU(cd), product()) }
+			case biasGELU:
+				o.run = func() kernels.Tensor { return kernels.MatMulAddGELU(e.b, a, b, c, true) }
+				o.want = func() []float32 { return ref.GELU(ref.Add(product(), cd)) }
+			default:
 				o.run = func() kernels.Tensor { return kernels.MatMulAdd(e.b, a, b, c, true) }
-				o.want = func() []float32 { return ref.Add(ref.MatMulRaw(ad, braw, dt, 1, rows, n, k, false), cd) }
+				o.want = func() []float32 { return ref.Add(product(), cd) }
 			}
 			return o
 		},
 	}
 }
+
+// The fused ops of matmulEpilogueCase, named as their cases are.
+const (
+	added    = "MatMulAdd"
+	gated    = "MatMulGated"
+	biasGELU = "MatMulAddGELU"
+)
 
 // appendRowsCase checks kernels.AppendRows: a [1, l0, c] sequence grown by
 // each of steps in turn (a prefill, then decode steps), which exercises

@@ -31,8 +31,17 @@ func (b *Backend) MatMulGated(x, w, g kernels.Tensor, transB bool) kernels.Tenso
 
 var _ kernels.MatMulFuser = (*Backend)(nil)
 
+// MatMulAddGELU is MatMulAdd with GELU applied as each output is stored
+// (kernels.BiasGELUer).
+func (b *Backend) MatMulAddGELU(x, w, bias kernels.Tensor, transB bool) kernels.Tensor {
+	return b.matmul(x, w, transB, epilogue{op: epiAddGELU, c: bias})
+}
+
+var _ kernels.BiasGELUer = (*Backend)(nil)
+
 // epilogue is what matvec.wgsl and matmul_tiled.wgsl do to each output
-// before storing it (epilogue.wgsli): nothing, add c, or gate by SiLU(c).
+// before storing it (epilogue.wgsli): nothing, add c, gate by SiLU(c), or
+// add c then GELU.
 type epilogue struct {
 	op uint32
 	c  kernels.Tensor
@@ -42,6 +51,7 @@ const (
 	epiNone uint32 = iota
 	epiAdd
 	epiGate
+	epiAddGELU
 )
 
 // epilogueArgs returns the epilogue's Params words (epi, c_len) and its operand's

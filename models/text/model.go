@@ -94,7 +94,8 @@ func (m *Model) forward(ids []int32, cache *KVCache, lastOnly bool) ([]float32, 
 }
 
 // gpt2Block is one GPT-2 block: pre-LayerNorm attention with biases, then a
-// GELU MLP, each added to the residual stream x [1, L, C].
+// GELU MLP (the up-projection's bias and GELU in its store,
+// kernels.MatMulAddGELU), each added to the residual stream x [1, L, C].
 func (m *Model) gpt2Block(s *scope, i int, x kernels.Tensor, cache *KVCache) kernels.Tensor {
 	b, c, l := m.b, m.Config, &m.w.layers[i]
 	linear := func(x, w, bias kernels.Tensor) kernels.Tensor {
@@ -108,7 +109,7 @@ func (m *Model) gpt2Block(s *scope, i int, x kernels.Tensor, cache *KVCache) ker
 	a := s.add(b.Attention(q, k, v, c.Heads, c.KVHeads, true))
 	x = s.add(b.Add(x, linear(a, l.O, l.OB)))
 	h = s.add(b.LayerNorm(x, l.FFNNorm, l.FFNNormB, c.NormEps))
-	h = s.add(b.GELU(linear(h, l.Up, l.UpB)))
+	h = s.add(kernels.MatMulAddGELU(b, h, l.Up, l.UpB, true))
 	return s.add(b.Add(x, linear(h, l.Down, l.DownB)))
 }
 

@@ -32,3 +32,23 @@ func TestParseTiles(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseTiles: any -tiles string is read or refused, never a panic, and
+// what is read prints back as it was written.
+func FuzzParseTiles(f *testing.F) {
+	for _, s := range []string{"16x8x8x16", "8x4x4x8p", "", "x", "1x1x1x1pp", "+1x2x3x4", "99999999999999999999x1x1x1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		tiles, err := ParseTiles(s)
+		if err != nil {
+			return
+		}
+		if tiles.WG <= 0 || tiles.TM <= 0 || tiles.TN <= 0 || tiles.TK <= 0 {
+			t.Fatalf("ParseTiles(%q) = %v: a size not positive", s, tiles)
+		}
+		if back, err := ParseTiles(tiles.String()); err != nil || back != tiles {
+			t.Fatalf("ParseTiles(%q) = %v, which reads back as %v, %v", s, tiles, back, err)
+		}
+	})
+}

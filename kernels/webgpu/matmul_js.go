@@ -125,9 +125,10 @@ func (b *Backend) matmul(x, w kernels.Tensor, transB bool, e epilogue) kernels.T
 // wins.
 const matvecRows = 4
 
-// matvec runs matvec.wgsl: out[r, :] = W · a[r, :] for rows r, through
-// the epilogue (epi: its Params words; c: its operand); with w2 (DUAL),
-// out = SiLU(W · a) * (W2 · a) instead.
+// matvec runs matvec.wgsl (matvec_rows.wgsl on software adapters):
+// out[r, :] = W · a[r, :] for rows r, through the epilogue (epi: its
+// Params words; c: its operand); with w2 (DUAL), out = SiLU(W · a) *
+// (W2 · a) instead.
 func (b *Backend) matvec(w, a, out *tensor, rows, n, k int, epi []uint32, c *wgpu.Buffer, w2 *tensor) {
 	defs := wgsl.Defs{"AT": "f32"}
 	weight := func(t *tensor) []*wgpu.Buffer {
@@ -152,17 +153,21 @@ func (b *Backend) matvec(w, a, out *tensor, rows, n, k int, epi []uint32, c *wgp
 	case k%4 == 0:
 		defs["AT"], defs["AVEC"] = "vec4f", "1"
 	}
-	lanes, wg := 32, 256
+	// On a GPU a workgroup of 256 takes 8 weight rows, 32 lanes each; on
+	// a software adapter (matvec_rows.wgsl) one of 16 takes 64, four per
+	// invocation (16 measured best for a small model's decode on
+	// SwiftShader: 4 and 8 made more, smaller workgroups, 32 fewer).
+	shader, perGroup := "matvec", 8
 	if b.software {
-		lanes, wg = 1, 64
+		shader, perGroup = "matvec_rows", 64
+		defs["WG"] = "16"
 	} else {
-		defs["REDUCE"] = "1"
+		defs["LANES"], defs["WG"] = "32", "256"
 		if b.subgroups {
 			defs["SUBGROUPS"] = "1"
 		}
 	}
-	defs["LANES"], defs["WG"] = strconv.Itoa(lanes), strconv.Itoa(wg)
-	groups := (n + wg/lanes - 1) / (wg / lanes)
+	groups := (n + perGroup - 1) / perGroup
 	x, y := b.grid(groups)
 	flops := 2 * float64(rows) * float64(n) * float64(k)
 	if w2 != nil {
@@ -170,7 +175,7 @@ func (b *Backend) matvec(w, a, out *tensor, rows, n, k int, epi []uint32, c *wgp
 	}
 	b.costNext("matvec", flops)
 	words := append([]uint32{uint32(rows), uint32(n), uint32(k), uint32(groups)}, epi...)
-	b.run(b.variant("matvec", defs), words, x, y, uint32(rows), bufs...)
+	b.run(b.variant(shader, defs), words, x, y, uint32(rows), bufs...)
 }
 
 // tiles is matmul_tiled's shape for a batch of m x n outputs staged tk

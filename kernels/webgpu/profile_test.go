@@ -47,9 +47,9 @@ func TestProfileReport(t *testing.T) {
 
 func TestKernelName(t *testing.T) {
 	for in, want := range map[string]string{
-		"matvec[AT=f32 LANES=1]": "matvec",
-		"silu":                   "silu",
-		"":                       "",
+		"matvec[AT=vec4f LANES=32 Q8=1]": "matvec",
+		"silu":                           "silu",
+		"":                               "",
 	} {
 		if got := kernelName(in); got != want {
 			t.Errorf("kernelName(%q) = %q, want %q", in, got, want)

@@ -57,7 +57,11 @@ func (b *Backend) Attention(q, k, v kernels.Tensor, nHeads, nKVHeads int, causal
 		// 64 rows a workgroup: a decode step's few rows (one per head)
 		// still spread over SwiftShader's threads as prefill's many do.
 		x, y := b.grid((rows + 63) / 64)
-		b.run("attention_serial", words, x, y, 1, tq.buf, tk.buf, tv.buf, out.buf)
+		defs := wgsl.Defs{"T": "f32", "W": "1"}
+		if d%4 == 0 {
+			defs = wgsl.Defs{"T": "vec4f", "W": "4", "VEC": "1"}
+		}
+		b.run(b.variant("attention_serial", defs), words, x, y, 1, tq.buf, tk.buf, tv.buf, out.buf)
 		return out
 	}
 	if d%4 == 0 && d <= maxTiledHeadDim {

@@ -1,82 +1,37 @@
 // matvec: out[r, n] = sum_k a[r, k] * W[n, k] for a few rows r (a decode
-// step: M = 1), where W is, by variant, an f32 nn.Linear weight (F32), or a
-// repacked Q8_0 (Q8) or Q4_0 (Q4) weight (layouts: weights/quant Repack;
-// the reference is kernels/ref MatMul and MatMulRaw). Memory bound: every weight byte is read once per row.
+// step: M = 1) on a GPU, where W is, by variant, an f32 nn.Linear weight
+// (F32), or a repacked Q8_0 (Q8) or Q4_0 (Q4) weight (layouts: weights/quant
+// Repack; the reference is kernels/ref MatMul and MatMulRaw). Memory bound:
+// every weight byte is read once per row. Software adapters run
+// matvec_rows.wgsl instead.
 //
-// A template (kernels/wgsl Specialize): a workgroup of 256 handles 256/LANES
-// weight rows with LANES invocations each; on a GPU (LANES 32) they walk the
-// row together (f32: consecutive invocations read consecutive words;
-// quantized: consecutive blocks, 32 or 16 bytes each, in 16-byte loads), then one barrier and a LANES-term sum per output. On a CPU
-// (SwiftShader: LANES 1) an invocation is costly and reads are cached, so
-// one invocation walks a whole row. Workgroups: (x, y) a 2-D grid over
-// groups of 256/LANES weight rows, z over the rows of a. SUBGROUPS (where
-// the device has the feature): the lanes of a row first sum within their
-// subgroup with subgroupShuffleXor, so workgroup memory holds one partial
-// per row and subgroup instead of one per lane (one per row on NVIDIA's 32). AVEC (F32 only): K % 4 == 0, read as
-// vec4 (quantized K is a multiple of 32, always vec4). Every output goes
-// through epilogue.wgsli (a fused bias, residual or SwiGLU gate). DUAL
-// (kernels.SwiGLU): a second weight W2 of W's shape and dtype, each row of
-// a read once for both, out = SiLU(a·W) * (a·W2): a SwiGLU MLP's gate and
-// up projections in one dispatch.
+// A template (kernels/wgsl Specialize): a workgroup of WG handles WG/LANES
+// weight rows with LANES invocations each, which walk the row together
+// (f32: consecutive invocations read consecutive words; quantized:
+// consecutive blocks, 32 or 16 bytes each, in 16-byte loads), then one
+// barrier and a LANES-term sum per output. Workgroups: (x, y) a 2-D grid
+// over groups of WG/LANES weight rows, z over the rows of a. SUBGROUPS
+// (where the device has the feature): the lanes of a row first sum within
+// their subgroup with subgroupShuffleXor, so workgroup memory holds one
+// partial per row and subgroup instead of one per lane (one per row on
+// NVIDIA's 32). AVEC (F32 only): K % 4 == 0, read as vec4 (quantized K is a
+// multiple of 32, always vec4). Every output goes through epilogue.wgsli (a
+// fused bias, residual or SwiGLU gate). DUAL (kernels.SwiGLU): a second
+// weight W2 of W's shape and dtype, each row of a read once for both, out =
+// SiLU(a·W) * (a·W2): a SwiGLU MLP's gate and up projections in one
+// dispatch.
 
 #if SUBGROUPS
 enable subgroups;
 #endif
 
-struct Params { rows: u32, n: u32, k: u32, groups: u32, epi: u32, c_len: u32 }
-
-@group(0) @binding(0) var<storage, read> a: array<{{AT}}>;
-#if QUANT
-// The quants as vec4u: a Q8_0 block's 8 words are two 16-byte loads, a
-// Q4_0 block's 4 words one, rather than 8 or 4 word loads.
-@group(0) @binding(1) var<storage, read> qs: array<vec4u>;
-@group(0) @binding(2) var<storage, read> scales: array<f32>;
-#if DUAL
-@group(0) @binding(3) var<storage, read> qs2: array<vec4u>;
-@group(0) @binding(4) var<storage, read> scales2: array<f32>;
-@group(0) @binding(5) var<storage, read_write> out: array<f32>;
-@group(0) @binding(6) var<uniform> p: Params;
-#else
-@group(0) @binding(3) var<storage, read> c: array<f32>;
-@group(0) @binding(4) var<storage, read_write> out: array<f32>;
-@group(0) @binding(5) var<uniform> p: Params;
-#endif
-#else
-@group(0) @binding(1) var<storage, read> w: array<{{AT}}>;
-#if DUAL
-@group(0) @binding(2) var<storage, read> w2: array<{{AT}}>;
-#else
-@group(0) @binding(2) var<storage, read> c: array<f32>;
-#endif
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
-@group(0) @binding(4) var<uniform> p: Params;
-#endif
-
-#if DUAL
-// finish makes a row's output from its sums: SiLU(a·W) * (a·W2).
-fn finish(i: u32, acc: vec2f) -> f32 {
-    return acc.x / (1.0 + exp(-acc.x)) * acc.y; // SiLU as silu.wgsl
-}
-#else
-#include epilogue
-
-fn finish(i: u32, acc: vec2f) -> f32 {
-    return epilogue(i, acc.x);
-}
-#endif
+#include matvec_io
 
 const LANES = {{LANES}}u;
 const WG = {{WG}}u; // invocations per workgroup
 const ROWS = WG / LANES; // weight rows per workgroup
 
-#if REDUCE
 var<workgroup> part: array<vec2f, WG>; // a lane's (or subgroup's) sums for W and W2
-#endif
-
-fn unpack_i8(x: u32) -> vec4f {
-    let v = bitcast<vec4i>(vec4u(x << 24u, x << 16u, x << 8u, x)) >> vec4u(24u);
-    return vec4f(v);
-}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
@@ -184,7 +139,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
             out[row * p.n + nn] = finish(row * p.n + nn, sum);
         }
     }
-#elif REDUCE
+#else
     part[t] = acc;
     workgroupBarrier();
     if (t < ROWS) {
@@ -195,7 +150,5 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
             out[row * p.n + nn] = finish(row * p.n + nn, sum);
         }
     }
-#else
-    if (n < p.n) { out[row * p.n + n] = finish(row * p.n + n, acc); }
 #endif
 }

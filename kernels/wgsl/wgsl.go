@@ -9,7 +9,8 @@
 // workgroups per dimension.
 //
 // Code shared by several shaders lives in a fragment, NAME.wgsli, and a
-// shader pulls it in with a line "#include NAME" (WGSL has no includes).
+// shader pulls it in with a line "#include NAME" (WGSL has no includes;
+// a fragment may include another).
 //
 // A few shaders are templates (matmul_tiled.wgsl): Specialize fills in
 // {{NAME}} placeholders (tile sizes, element types) and keeps the lines
@@ -33,14 +34,26 @@ type Defs map[string]string
 var files embed.FS
 
 // Source returns the WGSL of the named shader ("embedding_q8"), with its
-// #include lines replaced by their fragments.
+// #include lines replaced by their fragments (which may include others).
 func Source(name string) (string, error) {
 	b, err := files.ReadFile(name + ".wgsl")
 	if err != nil {
 		return "", fmt.Errorf("wgsl: no shader %q", name)
 	}
 	var out strings.Builder
-	for i, line := range strings.SplitAfter(string(b), "\n") {
+	if err := include(&out, name+".wgsl", string(b), 0); err != nil {
+		return "", err
+	}
+	return out.String(), nil
+}
+
+// include writes src to out with its #include lines expanded; depth
+// bounds a fragment that includes itself.
+func include(out *strings.Builder, file, src string, depth int) error {
+	if depth > 4 {
+		return fmt.Errorf("wgsl: %s: #include nested too deep (a cycle?)", file)
+	}
+	for i, line := range strings.SplitAfter(src, "\n") {
 		frag, ok := strings.CutPrefix(strings.TrimSpace(line), "#include ")
 		if !ok {
 			out.WriteString(line)
@@ -48,11 +61,13 @@ func Source(name string) (string, error) {
 		}
 		inc, err := files.ReadFile(frag + ".wgsli")
 		if err != nil {
-			return "", fmt.Errorf("wgsl: %s.wgsl:%d: no fragment %q", name, i+1, frag)
+			return fmt.Errorf("wgsl: %s:%d: no fragment %q", file, i+1, frag)
 		}
-		out.Write(inc)
+		if err := include(out, frag+".wgsli", string(inc), depth+1); err != nil {
+			return err
+		}
 	}
-	return out.String(), nil
+	return nil
 }
 
 // Names lists the shaders (not the fragments).

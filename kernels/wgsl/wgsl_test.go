@@ -16,15 +16,18 @@ var templates = map[string][]Defs{
 	"matmul_tiled": expand(Defs{"WG": "16", "TM": "4", "TN": "4", "TK": "16", "AT": "f32", "BT": "f32", "OT": "f32"},
 		[]string{"B_T", "B_N", "Q8", "Q4", "CONV"}),
 	"matvec": slices.Concat(
-		expand(Defs{"AT": "vec4f", "LANES": "32", "WG": "256", "REDUCE": "1"}, []string{"", "AVEC", "Q8", "Q4"}),
-		expand(Defs{"AT": "vec4f", "LANES": "32", "WG": "256", "REDUCE": "1", "SUBGROUPS": "1"}, []string{"", "AVEC", "Q8", "Q4"}),
-		expand(Defs{"AT": "vec4f", "LANES": "32", "WG": "256", "REDUCE": "1", "DUAL": "1"}, []string{"", "AVEC", "Q8", "Q4"}),
-		expand(Defs{"AT": "vec4f", "LANES": "1", "WG": "64", "DUAL": "1"}, []string{"", "AVEC", "Q8", "Q4"})),
-	"attention_tiled": {{"D": "8"}, {"D": "64"}},
-	"rms_norm":        reduction,
-	"layer_norm":      reduction,
-	"group_norm":      reduction,
-	"softmax":         reduction,
+		expand(Defs{"AT": "vec4f", "LANES": "32", "WG": "256"}, []string{"", "AVEC", "Q8", "Q4"}),
+		expand(Defs{"AT": "vec4f", "LANES": "32", "WG": "256", "SUBGROUPS": "1"}, []string{"", "AVEC", "Q8", "Q4"}),
+		expand(Defs{"AT": "vec4f", "LANES": "32", "WG": "256", "DUAL": "1"}, []string{"", "AVEC", "Q8", "Q4"})),
+	"matvec_rows": slices.Concat(
+		expand(Defs{"AT": "vec4f", "WG": "16"}, []string{"", "AVEC", "Q8", "Q4"}),
+		expand(Defs{"AT": "vec4f", "WG": "16", "DUAL": "1"}, []string{"", "AVEC", "Q8", "Q4"})),
+	"attention_tiled":  {{"D": "8"}, {"D": "64"}},
+	"attention_serial": {{"T": "f32", "W": "1"}, {"T": "vec4f", "W": "4", "VEC": "1"}},
+	"rms_norm":         reduction,
+	"layer_norm":       reduction,
+	"group_norm":       reduction,
+	"softmax":          reduction,
 }
 
 // reduction is the two variants of a shader that includes reduce.wgsli.
@@ -123,19 +126,23 @@ func checkConventions(t *testing.T, name, src string) {
 }
 
 func TestSpecialize(t *testing.T) {
-	src, err := Specialize("matvec", Defs{"AT": "f32", "LANES": "1", "WG": "64"})
+	src, err := Specialize("matvec_rows", Defs{"AT": "f32", "WG": "16"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, gone := range []string{"#if", "#else", "#endif", "{{", "unpack_i8(qs", "var<workgroup> part"} {
+	for _, gone := range []string{"#if", "#else", "#endif", "#include", "{{", "qs[", "fn q8_block"} {
 		if strings.Contains(src, gone) {
-			t.Errorf("specialized matvec still contains %q", gone)
+			t.Errorf("specialized matvec_rows still contains %q", gone)
 		}
 	}
-	if !strings.Contains(src, "const LANES = 1u;") || !strings.Contains(src, "s += av * w[n * p.k + i];") {
-		t.Errorf("specialized matvec lacks the scalar f32 path:\n%s", src)
+	// The scalar f32 path, and epilogue.wgsli through matvec_io.wgsli (a
+	// fragment's own #include).
+	for _, want := range []string{"const WG = 16u;", "s += av * vec4f(w[wb.x + i]", "fn epilogue(", "fn finish("} {
+		if !strings.Contains(src, want) {
+			t.Errorf("specialized matvec_rows lacks %q:\n%s", want, src)
+		}
 	}
-	if _, err := Specialize("matvec", Defs{"AT": "f32"}); err == nil || !strings.Contains(err.Error(), "LANES") {
+	if _, err := Specialize("matvec", Defs{"AT": "f32", "WG": "256"}); err == nil || !strings.Contains(err.Error(), "LANES") {
 		t.Errorf("a missing placeholder value: err = %v, want one naming LANES", err)
 	}
 	if _, err := Specialize("add", nil); err != nil {

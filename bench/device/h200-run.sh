@@ -24,6 +24,8 @@
 #     gpubench -tiles process, ours only), to pick the kernel's shape for
 #     the H200 from measurements; the models' small matmuls and conv2d
 #     on four tile shapes, to check chooseTiles's guess for small grids;
+#     the Q8_0/Q4_0 4096x4096 matrix-vector products on five other
+#     LANESxROWS shapes (gpubench -matvec);
 #     then the same products by the kernel of commit $BASE
 #     (bin/gpubench-base.wasm.gz, when prepare.sh built it): before and
 #     after on one device;
@@ -71,6 +73,7 @@ if [[ "${SMOKE:-}" = 1 ]]; then
 	first=("matmul f32 128x" "copy|Q8_0 1x1024x256" "conv2d 3x3/1 64->64" "attention b1 l64")
 	tiled="matmul f32 128x" tiles=(8x4x4x8 8x4x4x8p)
 	small="conv2d 3x3/1 64->64" smalltiles=(8x8x8x16 8x4x4x8)
+	decode="_0 1x1024x256" matvecs=(32x8 8x4)
 	based="matmul f32 128x|conv2d 3x3/1 64->64|_0 1x1024x256"
 	later=()
 else
@@ -92,6 +95,10 @@ else
 	# compute unit (chooseTiles's fillWorkgroups, a guess); 64x64 was the
 	# choice before.
 	small="conv2d 3x3|matmul f32 64x1024x256|2x(64x64x64)" smalltiles=(16x4x4x16 8x4x4x8 8x4x4x32 16x8x8x16)
+	# The decode products on other matrix-vector shapes (LANESxROWS; the
+	# backend's is 32x8): fewer lanes a row give each more blocks in
+	# flight, more rows a workgroup fewer workgroups.
+	decode="_0 1x4096x4096" matvecs=(32x4 32x16 16x16 64x4 8x32)
 	based="matmul f32 4096x|matmul f32 1024x|conv2d 3x3|matmul f32 64x1024x256|_0 1x4096x4096|attention"
 	later=("matmul f32 2048x" "x1024x256" "2x(" "Q8_0 512x4096")
 fi
@@ -159,6 +166,8 @@ if [[ -z "${CASES:-}" ]]; then
 		-size "$size" -samples 5 -run "$tiled" -tiles "$(IFS=,; echo "${tiles[*]}")"
 	step "gpubench small on tiles (${#smalltiles[@]})" gpubench.txt 90 "${gpu[@]}" wasm bin/gpubench.wasm \
 		-size "$size" -samples 5 -run "$small" -tiles "$(IFS=,; echo "${smalltiles[*]}")"
+	step "gpubench matvec (${#matvecs[@]} shapes)" gpubench.txt 45 "${gpu[@]}" wasm bin/gpubench.wasm \
+		-size "$size" -samples 5 -run "$decode" -matvec "$(IFS=,; echo "${matvecs[*]}")"
 	if [[ -f bin/gpubench-base.wasm.gz ]] && gunzip -c bin/gpubench-base.wasm.gz >/tmp/gpubench-base.wasm; then
 		step "gpubench base $(sed -n 's/^base .*: //p' .gpu/prepared.txt 2>/dev/null)" gpubench-base.txt 90 \
 			"${gpu[@]}" wasm /tmp/gpubench-base.wasm -size "$size" -samples "$samples" -run "$based"

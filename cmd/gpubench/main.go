@@ -51,42 +51,36 @@ func main() {
 	table := flag.Bool("table", false, "also run kernels/selftest's benchmark table")
 	subgroups := flag.Bool("subgroups", true, "let the device enable subgroups when the adapter has them")
 	tiles := flag.String("tiles", "", "fix the f32 matmul's tile shape, WGxTMxTNxTK with p after it to pipeline (e.g. 16x8x8x16 or 16x8x8x8p), instead of the backend's choice; a comma-separated list runs the cases once per shape")
+	matvec := flag.String("matvec", "", "fix a GPU's matrix-vector shape, LANESxROWS (e.g. 32x8), instead of the backend's choice; a comma-separated list runs the cases once per shape")
 	flag.Parse()
 	if *size != "small" && *size != "large" {
 		fmt.Fprintln(os.Stderr, "gpubench: -size must be small or large")
 		os.Exit(2)
 	}
 	t.samples = max(t.samples, 1)
+	variants, err := sweep(*tiles, *matvec)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gpubench:", err)
+		os.Exit(2)
+	}
 
 	var opts []webgpu.Option
 	if !*subgroups {
 		opts = append(opts, webgpu.WithoutSubgroups())
 	}
-	shapes := []*webgpu.Tiles{nil} // nil: the backend's choice
-	if *tiles != "" {
-		shapes = nil
-		for _, f := range strings.Split(*tiles, ",") {
-			t, err := webgpu.ParseTiles(f)
-			if err != nil {
-				fmt.Fprintln(os.Stderr, "gpubench: -tiles:", err)
-				os.Exit(2)
-			}
-			shapes = append(shapes, &t)
-		}
-	}
 	var tf *tfjs
 	failed := false
 	started := false
-	for _, shape := range shapes {
+	for _, v := range variants {
 		o := opts
-		if shape != nil {
-			o = append(slices.Clone(opts), webgpu.WithMatMulTiles(*shape))
+		if v != nil {
+			o = append(slices.Clone(opts), v.opt)
 		}
 		b, err := webgpu.New(o...)
-		if err != nil && shape != nil {
+		if err != nil && v != nil {
 			// One shape the device cannot run (its workgroup memory, say)
 			// does not cost the rest of the list.
-			fmt.Printf("\ntiles %v: %v\n", shape, err)
+			fmt.Printf("\n%s: %v\n", v.tag, err)
 			failed = true
 			continue
 		}
@@ -109,12 +103,12 @@ func main() {
 			printMethod(t)
 		}
 		fmt.Println()
-		if shape != nil {
-			fmt.Printf("tiles: f32 matmul fixed at %v (WGxTMxTNxTK, p: pipelined)\n", shape)
+		if v != nil {
+			fmt.Println(v.label)
 		}
 		fmt.Println(header)
 		fmt.Println(rule)
-		failed = runCases(b, tf, *size == "large", *only, shape, t) || failed
+		failed = runCases(b, tf, *size == "large", *only, v, t) || failed
 		if *table {
 			fmt.Println()
 			for _, c := range selftest.BenchCases() {
@@ -130,12 +124,12 @@ func main() {
 
 // runCases benchmarks the selected cases on b (and tf), printing a row
 // each, and says whether any failed.
-func runCases(b *webgpu.Backend, tf *tfjs, large bool, only string, shape *webgpu.Tiles, t timing) (failed bool) {
+func runCases(b *webgpu.Backend, tf *tfjs, large bool, only string, v *variant, t timing) (failed bool) {
 	var yardstick *result // the copy kernel's row
 	for _, c := range selected(cases(large), only) {
 		r := bench(b, tf, c, t)
-		if shape != nil && (strings.HasPrefix(r.name, "matmul f32") || strings.HasPrefix(r.name, "conv2d")) {
-			r.name += fmt.Sprintf(" @%v", shape) // not the backend's own choice
+		if v != nil && v.changes(r.name) {
+			r.name += " @" + v.tag // not the backend's own choice
 		}
 		if r.yardstick && r.err == nil {
 			yardstick = &r

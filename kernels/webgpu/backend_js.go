@@ -118,6 +118,9 @@ func New(opts ...Option) (*Backend, error) {
 			MaxStorageBuffersPerShaderStage:  al.MaxStorageBuffersPerShaderStage,
 			MaxComputeWorkgroupsPerDimension: al.MaxComputeWorkgroupsPerDimension,
 			MaxComputeWorkgroupStorageSize:   al.MaxComputeWorkgroupStorageSize,
+			// Only WithMatVec's shapes go past the default 256.
+			MaxComputeInvocationsPerWorkgroup: al.MaxComputeInvocationsPerWorkgroup,
+			MaxComputeWorkgroupSizeX:          al.MaxComputeWorkgroupSizeX,
 		},
 	})
 	if err != nil {
@@ -158,6 +161,12 @@ func New(opts ...Option) (*Backend, error) {
 			return nil, fmt.Errorf("webgpu: matmul tiles %v: need TM and TN 4 or 8, TK a multiple of 4, WG² invocations and the staged slices within the device's limits (%d invocations, %d bytes)",
 				t, b.limits.MaxComputeInvocationsPerWorkgroup, b.limits.MaxComputeWorkgroupStorageSize)
 		}
+	}
+	if m := cfg.matvec; m != nil && (m.Lanes <= 0 || m.Lanes&(m.Lanes-1) != 0 || m.Rows <= 0 ||
+		uint32(m.Lanes*m.Rows) > min(b.limits.MaxComputeInvocationsPerWorkgroup, b.limits.MaxComputeWorkgroupSizeX)) {
+		dev.Release()
+		return nil, fmt.Errorf("webgpu: matvec shape %v: need LANES a power of two and LANES*ROWS invocations within the device's limit (%d)",
+			m, b.limits.MaxComputeInvocationsPerWorkgroup)
 	}
 	b.guardFill = make([]byte, guardWords*4)
 	for i := 0; i < guardWords; i++ {

@@ -68,10 +68,10 @@ func TestAttentionUntiled(t *testing.T) {
 // gpuChoiceCases are op-table cases that reach, with a hardware GPU's
 // kernel choice, what SwiftShader's choice does not: 32x32 tiles (f32,
 // quantized, conv; TestGPUKernelChoice adds 64x64 and 128x128) and the
-// norms' and softmax's 256-wide workgroup reductions; gpuSubgroupCases are
-// those with a subgroup variant, run with subgroups where the adapter has
-// them and without: the 32-lane matvec with its reduction (f32 vec4, Q8_0,
-// Q4_0) and attention_tiled.
+// norms' and softmax's 256-wide workgroup reductions. gpuSubgroupCases
+// (attention_tiled) and gpuMatVecCases (matvec.wgsl, lanes per row with a
+// reduction) have a subgroup variant and run with subgroups where the
+// adapter has them and without.
 // The load and store variants themselves are covered by TestSelftest; each
 // case here costs a pipeline compile of seconds.
 var gpuChoiceCases = []string{
@@ -87,19 +87,24 @@ var gpuChoiceCases = []string{
 	"Softmax x[3 257] range ±200",
 }
 
-var gpuSubgroupCases = []string{
-	// attention_tiled (D % 4 == 0, D <= 64) and attention.wgsl.
-	"Attention b1 lq3 lkv9 heads4/2 d8 causal=true",
-	"Attention b2 lq6 lkv11 heads2/1 d12 causal=false",
-	"Attention b1 lq40 lkv40 heads2/2 d16 causal=true",
+// gpuMatVecCases: f32, f16 widened, Q8_0 and Q4_0 weights, a fused
+// epilogue and DUAL.
+var gpuMatVecCases = []string{
 	"MatMul/F16 a[3 40] b[17 40]",
 	"MatMulAdd/Q8_0 a[1 3 64] b[45 64] c[1 3 45]",
 	"SwiGLU/Q8_0 a[1 1 96] gate, up [37 96]",
 	"SwiGLU/Q4_0 a[2 64] gate, up [21 64]",
 	"SwiGLU/F32 a[1 1 44] gate, up [19 44]",
-	"SwiGLU/F16 a[1 33] gate, up [10 33]",
 	"MatMul/Q8_0 a[1 96] b[33 96]",
 	"MatMul/Q4_0 a[1 96] b[33 96]",
+	"SwiGLU/F16 a[1 33] gate, up [10 33]",
+}
+
+var gpuSubgroupCases = []string{
+	// attention_tiled (D % 4 == 0, D <= 64) and attention.wgsl.
+	"Attention b1 lq3 lkv9 heads4/2 d8 causal=true",
+	"Attention b2 lq6 lkv11 heads2/1 d12 causal=false",
+	"Attention b1 lq40 lkv40 heads2/2 d16 causal=true",
 }
 
 // runNamed runs the op-table cases named "Op Shape" on b.
@@ -132,7 +137,7 @@ func TestGPUKernelChoice(t *testing.T) {
 	defer b.Close()
 	b.software = false
 	t.Logf("subgroups: %v", b.subgroups)
-	runNamed(t, b, append(gpuChoiceCases, gpuSubgroupCases...))
+	runNamed(t, b, slices.Concat(gpuChoiceCases, gpuSubgroupCases, gpuMatVecCases))
 	if b.subgroups {
 		nb, err := New(WithGuardBands(), WithoutSubgroups())
 		if err != nil {
@@ -143,7 +148,7 @@ func TestGPUKernelChoice(t *testing.T) {
 		if nb.subgroups {
 			t.Error("WithoutSubgroups: the device still has subgroups")
 		}
-		runNamed(t, nb, gpuSubgroupCases)
+		runNamed(t, nb, slices.Concat(gpuSubgroupCases, gpuMatVecCases))
 	}
 	// The selftest shapes are small enough for 32x32 tiles on a GPU; these
 	// get 128x128 and 64x64 (chooseTiles: grids of 132 and 143).
@@ -190,6 +195,26 @@ func TestGPUKernelChoice(t *testing.T) {
 		}
 		b.Free(a)
 		b.Free(w)
+	}
+}
+
+// TestMatVecShapes runs the matrix-vector cases with a GPU's kernel on
+// shapes fixed by WithMatVec (what gpubench -matvec compares), lanes below
+// and above a subgroup's width, and checks that a workgroup over the
+// device's limit is refused.
+func TestMatVecShapes(t *testing.T) {
+	for _, m := range []MatVec{{Lanes: 8, Rows: 4}, {Lanes: 64, Rows: 2}} {
+		b, err := New(WithGuardBands(), WithMatVec(m))
+		if err != nil {
+			t.Fatalf("%v: %v", m, err)
+		}
+		b.software = false
+		runNamed(t, b, gpuMatVecCases)
+		b.Close()
+	}
+	if b, err := New(WithMatVec(MatVec{Lanes: 64, Rows: 1024})); err == nil {
+		b.Close()
+		t.Error("a matvec workgroup of 65536 invocations was accepted")
 	}
 }
 

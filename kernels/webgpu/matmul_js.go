@@ -153,16 +153,21 @@ func (b *Backend) matvec(w, a, out *tensor, rows, n, k int, epi []uint32, c *wgp
 	case k%4 == 0:
 		defs["AT"], defs["AVEC"] = "vec4f", "1"
 	}
-	// On a GPU a workgroup of 256 takes 8 weight rows, 32 lanes each; on
-	// a software adapter (matvec_rows.wgsl) one of 16 takes 64, four per
-	// invocation (16 measured best for a small model's decode on
-	// SwiftShader: 4 and 8 made more, smaller workgroups, 32 fewer).
-	shader, perGroup := "matvec", 8
+	// On a GPU a workgroup takes gpuMatVec's (or WithMatVec's) rows,
+	// its lanes each; on a software adapter (matvec_rows.wgsl) one of 16
+	// invocations takes 64 rows, four each (16 measured best for a small
+	// model's decode on SwiftShader: 4 and 8 made more, smaller
+	// workgroups, 32 fewer).
+	shader, perGroup := "matvec_rows", 64
 	if b.software {
-		shader, perGroup = "matvec_rows", 64
 		defs["WG"] = "16"
 	} else {
-		defs["LANES"], defs["WG"] = "32", "256"
+		s := gpuMatVec
+		if b.cfg.matvec != nil {
+			s = *b.cfg.matvec
+		}
+		shader, perGroup = "matvec", s.Rows
+		defs["LANES"], defs["WG"] = strconv.Itoa(s.Lanes), strconv.Itoa(s.Lanes*s.Rows)
 		if b.subgroups {
 			defs["SUBGROUPS"] = "1"
 		}

@@ -30,17 +30,50 @@ func (t Tiles) String() string {
 // ParseTiles reads what String writes.
 func ParseTiles(s string) (Tiles, error) {
 	body, pipe := strings.CutSuffix(s, "p")
-	f := strings.Split(body, "x")
-	var v [4]int
-	ok := len(f) == 4
-	for i := 0; ok && i < 4; i++ {
-		n, err := strconv.Atoi(f[i])
-		v[i], ok = n, err == nil && n > 0 && f[i][0] != '+'
-	}
+	v, ok := parseDims(body, 4)
 	if !ok {
 		return Tiles{}, fmt.Errorf("tiles %q: want WGxTMxTNxTK, with p after it to pipeline (e.g. 16x8x8x16 or 16x8x8x8p)", s)
 	}
 	return Tiles{WG: v[0], TM: v[1], TN: v[2], TK: v[3], Pipe: pipe}, nil
+}
+
+// parseDims reads n positive decimal numbers joined by "x", as String
+// writes them (no sign, no spaces).
+func parseDims(s string, n int) ([]int, bool) {
+	f := strings.Split(s, "x")
+	if len(f) != n {
+		return nil, false
+	}
+	v := make([]int, n)
+	for i := range f {
+		d, err := strconv.Atoi(f[i])
+		if err != nil || d <= 0 || f[i][0] == '+' {
+			return nil, false
+		}
+		v[i] = d
+	}
+	return v, true
+}
+
+// MatVec is a shape of matvec.wgsl's work on a GPU: Lanes invocations
+// walk each weight row together (a power of two), Rows rows a workgroup.
+type MatVec struct{ Lanes, Rows int }
+
+// gpuMatVec is the shape a GPU gets: 32 lanes (a warp on NVIDIA, so the
+// row's sum is one subgroup's) and 8 rows, workgroups of 256. A first
+// guess; issue #5's H200 run sweeps its neighbours.
+var gpuMatVec = MatVec{Lanes: 32, Rows: 8}
+
+// String is the shape as gpubench's -matvec spells it: LANESxROWS.
+func (m MatVec) String() string { return fmt.Sprintf("%dx%d", m.Lanes, m.Rows) }
+
+// ParseMatVec reads what String writes.
+func ParseMatVec(s string) (MatVec, error) {
+	v, ok := parseDims(s, 2)
+	if !ok || v[0]&(v[0]-1) != 0 {
+		return MatVec{}, fmt.Errorf("matvec shape %q: want LANESxROWS, LANES a power of two (e.g. 32x8)", s)
+	}
+	return MatVec{Lanes: v[0], Rows: v[1]}, nil
 }
 
 // stagedBytes is the workgroup memory the shape's staged slices take.

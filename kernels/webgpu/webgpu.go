@@ -33,6 +33,7 @@ type config struct {
 	noTimestamps   bool
 	stampChunks    int // batches of timestamps read back at once; 0: stampChunks
 	tiles          *Tiles
+	matvec         *MatVec
 }
 
 // WithMatMulTiles fixes the tile shape of the f32 matmul and of conv2d
@@ -41,6 +42,12 @@ type config struct {
 // shapes on a new GPU. New fails on a shape the kernel cannot run or whose
 // staged slices do not fit the device's workgroup memory.
 func WithMatMulTiles(t Tiles) Option { return func(c *config) { c.tiles = &t } }
+
+// WithMatVec fixes the shape of the matrix-vector product on a GPU
+// (software adapters run their own kernel), to compare shapes on a new
+// GPU as WithMatMulTiles does. New fails on a workgroup over the device's
+// limit.
+func WithMatVec(m MatVec) Option { return func(c *config) { c.matvec = &m } }
 
 // WithGuardBands makes every op output carry extra words filled with a NaN
 // sentinel after its data; Download checks them and reports an overwrite as

@@ -52,3 +52,39 @@ func FuzzParseTiles(f *testing.F) {
 		}
 	})
 }
+
+// TestParseMatVec: gpubench's -matvec spelling round-trips; lanes that
+// are not a power of two, and anything else, are refused.
+func TestParseMatVec(t *testing.T) {
+	for _, s := range []string{"32x8", "16x16", "1x3", "64x4"} {
+		m, err := ParseMatVec(s)
+		if err != nil || m.String() != s {
+			t.Errorf("ParseMatVec(%q) = %v, %v", s, m, err)
+		}
+	}
+	for _, s := range []string{"", "32", "24x8", "32x0", "0x8", "32x8x1", "32x-8", "+32x8", "32 x8", "32x8p"} {
+		if m, err := ParseMatVec(s); err == nil {
+			t.Errorf("ParseMatVec(%q) = %v, want an error", s, m)
+		}
+	}
+}
+
+// FuzzParseMatVec: any -matvec string is read or refused, never a panic,
+// and what is read is a valid shape that prints back as written.
+func FuzzParseMatVec(f *testing.F) {
+	for _, s := range []string{"32x8", "x", "3x3", "-1x4", "99999999999999999999x1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m, err := ParseMatVec(s)
+		if err != nil {
+			return
+		}
+		if m.Lanes <= 0 || m.Lanes&(m.Lanes-1) != 0 || m.Rows <= 0 {
+			t.Fatalf("ParseMatVec(%q) = %v: not a valid shape", s, m)
+		}
+		if back, err := ParseMatVec(m.String()); err != nil || back != m {
+			t.Fatalf("ParseMatVec(%q) = %v, which reads back as %v, %v", s, m, back, err)
+		}
+	})
+}

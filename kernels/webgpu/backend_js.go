@@ -162,11 +162,10 @@ func New(opts ...Option) (*Backend, error) {
 				t, b.limits.MaxComputeInvocationsPerWorkgroup, b.limits.MaxComputeWorkgroupStorageSize)
 		}
 	}
-	if m := cfg.matvec; m != nil && (m.Lanes <= 0 || m.Lanes&(m.Lanes-1) != 0 || m.Rows <= 0 ||
-		uint32(m.Lanes*m.Rows) > min(b.limits.MaxComputeInvocationsPerWorkgroup, b.limits.MaxComputeWorkgroupSizeX)) {
+	maxInv := min(b.limits.MaxComputeInvocationsPerWorkgroup, b.limits.MaxComputeWorkgroupSizeX)
+	if m := cfg.matvec; m != nil && (m.Lanes <= 0 || m.Lanes&(m.Lanes-1) != 0 || m.Rows <= 0 || uint32(m.Lanes*m.Rows) > maxInv) {
 		dev.Release()
-		return nil, fmt.Errorf("webgpu: matvec shape %v: need LANES a power of two and LANES*ROWS invocations within the device's limit (%d)",
-			m, b.limits.MaxComputeInvocationsPerWorkgroup)
+		return nil, fmt.Errorf("webgpu: matvec shape %v: need LANES a power of two and LANES*ROWS invocations within the device's limit (%d)", m, maxInv)
 	}
 	b.guardFill = make([]byte, guardWords*4)
 	for i := 0; i < guardWords; i++ {

@@ -1,7 +1,7 @@
 // attention_serial: attention.wgsl's contract (grouped-query heads, causal
 // with Lq < Lkv) with one invocation per (batch, head, query row) walking
-// all of its keys alone: an online softmax over single keys, the output
-// row in registers. For a CPU implementation of WebGPU (SwiftShader),
+// all of its keys alone: an online softmax over four keys at a time, the
+// output row in a private array. For a CPU implementation of WebGPU (SwiftShader),
 // where the tiled kernels' workgroup barriers cost milliseconds per
 // dispatch (most of a decoded token's time) and an invocation is a plain
 // loop anyway. No workgroup memory, no barrier; D <= MAXD.
@@ -10,8 +10,8 @@ struct Params { rows: u32, lq: u32, lkv: u32, h: u32, kvh: u32, d: u32, causal: 
 
 // A template: T is the element type and W its width in f32s. With VEC
 // (D % 4 == 0; T vec4f, W 4) q, k, v and out are read as vec4f: a quarter
-// of the loop trips and of the accumulator's dynamically indexed slots,
-// about 25% less GPU time in a decode step (BENCHMARKS.md, session 4).
+// of the loop trips and of the accumulator's dynamically indexed slots
+// (BENCHMARKS.md, session 4).
 @group(0) @binding(0) var<storage, read> q: array<{{T}}>;
 @group(0) @binding(1) var<storage, read> k: array<{{T}}>;
 @group(0) @binding(2) var<storage, read> v: array<{{T}}>;
@@ -22,6 +22,15 @@ struct Params { rows: u32, lq: u32, lkv: u32, h: u32, kvh: u32, d: u32, causal: 
 
 const MAXD = 256u / {{W}}u; // elements of a row: D <= 256
 const NEG = -3.0e38;
+
+// hsum is the sum of an element's values.
+fn hsum(x: {{T}}) -> f32 {
+#if VEC
+    return dot(x, vec4f(1.0));
+#else
+    return x;
+#endif
+}
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
@@ -34,20 +43,31 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     var m = NEG;
     var l = 0.0;
     var acc: array<{{T}}, MAXD>;
-    for (var j = 0u; j < row.last; j++) {
-        let kb = (row.kvoff + j * row.kvs) / w4;
-        var dotp = {{T}}(0.0);
-        for (var e = 0u; e < d; e++) { dotp += q[qoff + e] * k[kb + e]; }
-#if VEC
-        let s = dot(dotp, vec4f(1.0)) * p.scale;
-#else
-        let s = dotp * p.scale;
-#endif
-        let mn = max(m, s);
+    // Four keys a trip: each load of q and each update of acc (both
+    // dynamically indexed, so gathers on SwiftShader) serves four keys.
+    // Keys past the last are read as the last and weigh nothing.
+    for (var j = 0u; j < row.last; j += 4u) {
+        let kb = (row.kvoff + min(vec4u(j) + vec4u(0u, 1u, 2u, 3u), vec4u(row.last - 1u)) * row.kvs) / w4;
+        var d0 = {{T}}(0.0);
+        var d1 = {{T}}(0.0);
+        var d2 = {{T}}(0.0);
+        var d3 = {{T}}(0.0);
+        for (var e = 0u; e < d; e++) {
+            let qe = q[qoff + e];
+            d0 += qe * k[kb.x + e];
+            d1 += qe * k[kb.y + e];
+            d2 += qe * k[kb.z + e];
+            d3 += qe * k[kb.w + e];
+        }
+        let s = select(vec4f(hsum(d0), hsum(d1), hsum(d2), hsum(d3)) * p.scale, vec4f(NEG),
+                       vec4u(j) + vec4u(0u, 1u, 2u, 3u) >= vec4u(row.last));
+        let mn = max(m, max(max(s.x, s.y), max(s.z, s.w)));
         let corr = exp(m - mn);
         let w = exp(s - mn);
-        l = l * corr + w;
-        for (var e = 0u; e < d; e++) { acc[e] = acc[e] * corr + w * v[kb + e]; }
+        l = l * corr + dot(w, vec4f(1.0));
+        for (var e = 0u; e < d; e++) {
+            acc[e] = acc[e] * corr + w.x * v[kb.x + e] + w.y * v[kb.y + e] + w.z * v[kb.z + e] + w.w * v[kb.w + e];
+        }
         m = mn;
     }
     for (var e = 0u; e < d; e++) {

@@ -1,10 +1,11 @@
 // attention_serial: attention.wgsl's contract (grouped-query heads, causal
 // with Lq < Lkv) with one invocation per (batch, head, query row) walking
 // all of its keys alone: an online softmax over four keys at a time, the
-// output row in a private array. For a CPU implementation of WebGPU (SwiftShader),
-// where the tiled kernels' workgroup barriers cost milliseconds per
-// dispatch (most of a decoded token's time) and an invocation is a plain
-// loop anyway. No workgroup memory, no barrier; D <= MAXD.
+// output row in a private array. For a CPU implementation of WebGPU
+// (SwiftShader), where the tiled kernels' workgroup barriers cost
+// milliseconds per dispatch (most of a decoded token's time) and an
+// invocation is a plain loop anyway. No workgroup memory, no barrier;
+// D <= 256.
 
 struct Params { rows: u32, lq: u32, lkv: u32, h: u32, kvh: u32, d: u32, causal: u32, scale: f32 }
 
@@ -37,9 +38,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     let r = gid.x + gid.y * nwg.x * 64u; // (b * H + h) * Lq + i
     if (r >= p.rows) { return; }
     let row = attention_row(r);
-    let w4 = {{W}}u; // values per element: 4 with VEC
-    let d = p.d / w4;
-    let qoff = row.qoff / w4;
+    let width = {{W}}u; // values per element: 4 with VEC
+    let d = p.d / width;
+    let qoff = row.qoff / width;
     var m = NEG;
     var l = 0.0;
     var acc: array<{{T}}, MAXD>;
@@ -47,7 +48,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     // dynamically indexed, so gathers on SwiftShader) serves four keys.
     // Keys past the last are read as the last and weigh nothing.
     for (var j = 0u; j < row.last; j += 4u) {
-        let kb = (row.kvoff + min(vec4u(j) + vec4u(0u, 1u, 2u, 3u), vec4u(row.last - 1u)) * row.kvs) / w4;
+        let keys = vec4u(j) + vec4u(0u, 1u, 2u, 3u);
+        let kb = (row.kvoff + min(keys, vec4u(row.last - 1u)) * row.kvs) / width;
         var d0 = {{T}}(0.0);
         var d1 = {{T}}(0.0);
         var d2 = {{T}}(0.0);
@@ -60,7 +62,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
             d3 += qe * k[kb.w + e];
         }
         let s = select(vec4f(hsum(d0), hsum(d1), hsum(d2), hsum(d3)) * p.scale, vec4f(NEG),
-                       vec4u(j) + vec4u(0u, 1u, 2u, 3u) >= vec4u(row.last));
+                       keys >= vec4u(row.last));
         let mn = max(m, max(max(s.x, s.y), max(s.z, s.w)));
         let corr = exp(m - mn);
         let w = exp(s - mn);

@@ -116,41 +116,84 @@ func (b *Backend) UploadRaw(name string, shape []int, dt quant.DType, raw []byte
 // Download waits for pending work and copies t back as f32 (dequantizing
 // Q8_0 and Q4_0). With guard bands it also checks t's guard band.
 func (b *Backend) Download(kt kernels.Tensor) ([]float32, error) {
-	t := b.tensor(kt, "download")
-	if err := b.Err(); err != nil {
+	out, err := b.DownloadAll(kt)
+	if err != nil {
 		return nil, err
 	}
-	if t.buf == nil {
-		return nil, fmt.Errorf("webgpu: download %q: tensor was freed", t.name)
-	}
-	if t.quantized() {
-		return b.downloadQuant(t)
-	}
-	size := t.bytes
-	if t.guard {
-		size = t.buf.Size()
-	}
-	raw := make([]float32, size/4)
-	if err := b.read(t.buf, f32Bytes(raw)); err != nil {
-		return nil, err
-	}
-	if err := b.Err(); err != nil {
-		return nil, err
-	}
-	if t.guard {
-		for i, v := range raw[size/4-guardWords:] {
-			if math.Float32bits(v) != guardBits {
-				return nil, fmt.Errorf("webgpu: op %s wrote past the end of its output (%d values, shape %v): guard word %d is %#x", t.name, t.n, t.shape, i, math.Float32bits(v))
-			}
-		}
-	}
-	return raw[:t.n], nil
+	return out[0], nil
 }
 
-// read copies the start of buf (len(dst) bytes) to dst through the reused
-// readback buffer.
-func (b *Backend) read(buf *wgpu.Buffer, dst []byte) error {
-	size := uint64(len(dst))
+// DownloadAll is Download of each of ts with one wait for the device: one
+// copy each into the readback buffer, one map (kernels.BatchDownloader).
+func (b *Backend) DownloadAll(kts ...kernels.Tensor) ([][]float32, error) {
+	ts := make([]*tensor, len(kts))
+	for i, kt := range kts {
+		ts[i] = b.tensor(kt, "download")
+	}
+	if err := b.Err(); err != nil {
+		return nil, err
+	}
+	var bufs []*wgpu.Buffer
+	var dsts [][]byte
+	raws := make([][]float32, len(ts))
+	var qs [][]uint32
+	var scales [][]float32
+	for i, t := range ts {
+		if t.buf == nil {
+			return nil, fmt.Errorf("webgpu: download %q: tensor was freed", t.name)
+		}
+		if t.quantized() {
+			q, s := t.quantWords()
+			qs, scales = append(qs, q), append(scales, s)
+			bufs, dsts = append(bufs, t.buf, t.scales), append(dsts, u32Bytes(q), f32Bytes(s))
+			continue
+		}
+		size := t.bytes
+		if t.guard {
+			size = t.buf.Size()
+		}
+		raws[i] = make([]float32, size/4)
+		bufs, dsts = append(bufs, t.buf), append(dsts, f32Bytes(raws[i]))
+	}
+	if err := b.read(bufs, dsts); err != nil {
+		return nil, err
+	}
+	if err := b.Err(); err != nil {
+		return nil, err
+	}
+	out := make([][]float32, len(ts))
+	for i, t := range ts {
+		if t.quantized() {
+			out[i] = t.dequantize(qs[0], scales[0])
+			qs, scales = qs[1:], scales[1:]
+			continue
+		}
+		raw := raws[i]
+		if t.guard {
+			for j, v := range raw[len(raw)-guardWords:] {
+				if math.Float32bits(v) != guardBits {
+					return nil, fmt.Errorf("webgpu: op %s wrote past the end of its output (%d values, shape %v): guard word %d is %#x", t.name, t.n, t.shape, j, math.Float32bits(v))
+				}
+			}
+		}
+		out[i] = raw[:t.n]
+	}
+	return out, nil
+}
+
+var _ kernels.BatchDownloader = (*Backend)(nil)
+
+// read copies the start of each of bufs (len(dsts[i]) bytes) to dsts[i]
+// through the reused readback buffer, with one map.
+func (b *Backend) read(bufs []*wgpu.Buffer, dsts [][]byte) error {
+	// Each slice starts at a multiple of 256 bytes: getMappedRange wants
+	// multiples of 8, and 256 keeps copies aligned everywhere.
+	offs := make([]uint64, len(dsts))
+	size := uint64(0)
+	for i, d := range dsts {
+		offs[i] = size
+		size += (uint64(len(d)) + 255) &^ 255
+	}
 	if size == 0 {
 		return nil
 	}
@@ -166,7 +209,11 @@ func (b *Backend) read(buf *wgpu.Buffer, dst []byte) error {
 		b.readback = rb
 	}
 	b.endPass()
-	b.encoder().CopyBufferToBuffer(buf, 0, b.readback, 0, size)
+	for i, d := range dsts {
+		if len(d) > 0 {
+			b.encoder().CopyBufferToBuffer(bufs[i], 0, b.readback, offs[i], uint64(len(d)))
+		}
+	}
 	b.flush()
 	t0 := time.Now()
 	err := b.readback.MapAsync(wgpu.MapModeRead, 0, size)
@@ -178,24 +225,29 @@ func (b *Backend) read(buf *wgpu.Buffer, dst []byte) error {
 		}
 		return err
 	}
-	err = b.readback.CopyMappedRange(dst, 0)
+	for i, d := range dsts {
+		if len(d) > 0 && err == nil {
+			err = b.readback.CopyMappedRange(d, offs[i])
+		}
+	}
 	b.readback.Unmap()
 	return err
 }
 
-func (b *Backend) downloadQuant(t *tensor) ([]float32, error) {
+// quantWords makes room for t's quant words and scales as stored.
+func (t *tensor) quantWords() ([]uint32, []float32) {
 	nb := t.n / quant.BlockSize
 	words := 8
 	if t.dt == quant.Q4_0 {
 		words = 4
 	}
-	qs := make([]uint32, nb*words)
-	scales := make([]float32, nb)
-	if err := errors.Join(b.read(t.buf, u32Bytes(qs)), b.read(t.scales, f32Bytes(scales))); err != nil {
-		return nil, err
-	}
+	return make([]uint32, nb*words), make([]float32, nb)
+}
+
+// dequantize expands t's downloaded quant words and scales to f32.
+func (t *tensor) dequantize(qs []uint32, scales []float32) []float32 {
 	out := make([]float32, t.n)
-	for blk := 0; blk < nb; blk++ {
+	for blk := range scales {
 		s := scales[blk]
 		for j := 0; j < quant.BlockSize; j++ {
 			var q int
@@ -213,7 +265,7 @@ func (b *Backend) downloadQuant(t *tensor) ([]float32, error) {
 			out[blk*quant.BlockSize+j] = float32(q) * s
 		}
 	}
-	return out, nil
+	return out
 }
 
 // Free releases t. Work already recorded that uses t still runs: the buffer

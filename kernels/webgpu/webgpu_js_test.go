@@ -4,11 +4,16 @@ package webgpu
 
 import (
 	"errors"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/genplay/genplay/kernels"
+	"github.com/genplay/genplay/kernels/ref"
 	"github.com/genplay/genplay/kernels/selftest"
 	"github.com/genplay/genplay/kernels/wgpu"
+	"github.com/genplay/genplay/weights/quant"
 )
 
 // These tests need WebGPU: run them with
@@ -152,6 +157,64 @@ func TestGuardBandCatchesOverwrite(t *testing.T) {
 	_, err = b.Download(out)
 	if err == nil || !strings.Contains(err.Error(), "scale_bias") {
 		t.Fatalf("Download of an overwritten guard band: got %v, want an error naming scale_bias", err)
+	}
+}
+
+// TestDownloadAll reads f32 tensors of awkward sizes (the readback slices
+// are 256-byte aligned), an op output with its guard band, and Q8_0 and
+// Q4_0 weights back in one map, and checks each against its source; a
+// freed tensor among them is an error.
+func TestDownloadAll(t *testing.T) {
+	b := backend(t)
+	rng := rand.New(rand.NewPCG(7, 8))
+	var ts []kernels.Tensor
+	var want [][]float32
+	for _, n := range []int{1, 3, 64, 65, 1000} {
+		x := make([]float32, n)
+		for i := range x {
+			x[i] = rng.Float32()
+		}
+		tt, err := b.Upload("x", []int{n}, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts, want = append(ts, tt), append(want, x)
+	}
+	ts, want = append(ts, b.ScaleBias(ts[3], 2, 1)), append(want, ref.ScaleBias(want[3], 2, 1))
+	for _, dt := range []quant.DType{quant.Q8_0, quant.Q4_0} {
+		w := make([]float32, 96)
+		for i := range w {
+			w[i] = 2*rng.Float32() - 1
+		}
+		raw, err := quant.Quantize(dt, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		deq, _ := quant.Dequantize(dt, raw, len(w))
+		tt, err := b.UploadRaw("w", []int{3, 32}, dt, raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts, want = append(ts, tt), append(want, deq)
+	}
+	defer func() {
+		for _, tt := range ts {
+			b.Free(tt)
+		}
+	}()
+	got, err := b.DownloadAll(ts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range ts {
+		if !slices.Equal(got[i], want[i]) {
+			t.Errorf("tensor %d of %d: got %v, want %v", i, len(ts), got[i], want[i])
+		}
+	}
+	gone, _ := b.Upload("gone", []int{2}, []float32{1, 2})
+	b.Free(gone)
+	if _, err := b.DownloadAll(ts[0], gone); err == nil || !strings.Contains(err.Error(), "freed") {
+		t.Errorf("DownloadAll with a freed tensor: %v, want an error saying so", err)
 	}
 }
 

@@ -65,14 +65,18 @@ func TopCandidates(logits []float32, n int) []Candidate {
 //
 // The Backend's Attention op returns only the attended values, not the
 // probabilities, so the probe recomputes them on the host: at its layer it
-// downloads the rotated queries of the new positions and the layer's whole
-// key cache, and takes softmax(q·k/√D) for its head. That is one extra
-// read-back per forward pass (a debug path: generation without a probe is
-// unchanged).
+// keeps the rotated queries of the new positions and the layer's key cache
+// until the pass reads its logits back, and reads them with the logits
+// (kernels.DownloadAll: one wait for the device on WebGPU, where a read-back
+// in the middle of the pass would stall it, and in a browser cost a round
+// trip to the GPU process), then takes softmax(q·k/√D) for its head.
 type AttentionProbe struct {
 	Layer, Head int
 	Rows        [][]float32
 	Err         error // the first download error; recording stops after it
+
+	held []kernels.Tensor // this pass's queries (the probe's to free) and key cache
+	cfg  Config
 }
 
 // Check refuses a layer or head outside c.
@@ -86,22 +90,10 @@ func (p *AttentionProbe) Check(c Config) error {
 	return nil
 }
 
-// record adds the rows of the new positions: q [1, L, Heads·D] holds their
-// queries, k [1, T, KVHeads·D] every cached key including theirs.
-func (p *AttentionProbe) record(b kernels.Backend, c Config, q, k kernels.Tensor) {
-	if p.Err != nil {
-		return
-	}
-	qs, err := b.Download(q)
-	if err != nil {
-		p.Err = err
-		return
-	}
-	ks, err := b.Download(k)
-	if err != nil {
-		p.Err = err
-		return
-	}
+// record adds the rows of the new positions: qs [1, L, Heads·D] holds
+// their queries, ks [1, T, KVHeads·D] every cached key including theirs.
+func (p *AttentionProbe) record(qs, ks []float32) {
+	c := p.cfg
 	d := c.HeadDim
 	l, t := len(qs)/(c.Heads*d), len(ks)/(c.KVHeads*d)
 	kvh := p.Head / (c.Heads / c.KVHeads)

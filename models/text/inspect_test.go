@@ -60,6 +60,26 @@ func TestInspectAndProbe(t *testing.T) {
 			t.Fatalf("row %d: %d values summing to %g", p, len(row), sum)
 		}
 	}
+	// One forward pass over the same positions (what the page does to
+	// show another head) gives the rows decoding gave one at a time.
+	again := &AttentionProbe{Layer: probe.Layer, Head: probe.Head}
+	cache := m.NewCache()
+	cache.SetProbe(again)
+	ids := append(slices.Clone(res.PromptTokens), res.Tokens[:len(res.Tokens)-1]...)
+	if _, err := m.Forward(ids, cache); err != nil {
+		t.Fatal(err)
+	}
+	cache.Reset()
+	if len(again.Rows) != len(probe.Rows) {
+		t.Fatalf("one pass: %d rows, decoding: %d", len(again.Rows), len(probe.Rows))
+	}
+	for p := range probe.Rows {
+		for k := range probe.Rows[p] {
+			if d := math.Abs(float64(again.Rows[p][k] - probe.Rows[p][k])); d > 1e-5 {
+				t.Fatalf("row %d, key %d: one pass %g, decoding %g", p, k, again.Rows[p][k], probe.Rows[p][k])
+			}
+		}
+	}
 	// The probe must not change what is generated.
 	plain, _ := generate(t, m, "the llama", GenerateOptions{MaxTokens: 6, Sampler: greedy})
 	if !slices.Equal(plain.Tokens, res.Tokens) {

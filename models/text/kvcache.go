@@ -20,12 +20,31 @@ type KVCache struct {
 // probabilities into p (nil stops it).
 func (c *KVCache) SetProbe(p *AttentionProbe) { c.probe = p }
 
-// observe hands layer i's queries and whole key cache to the probe, when
-// one is set for that layer.
-func (c *KVCache) observe(i int, cfg Config, q, k kernels.Tensor) {
-	if c.probe != nil && c.probe.Layer == i {
-		c.probe.record(c.b, cfg, q, k)
+// observe hands layer i's queries (taken out of scope s) and whole key
+// cache to the probe, when one is set for that layer, until readBack.
+func (c *KVCache) observe(s *scope, i int, cfg Config, q, k kernels.Tensor) {
+	if p := c.probe; p != nil && p.Layer == i && p.Err == nil {
+		s.retain(q)
+		p.held, p.cfg = []kernels.Tensor{q, k}, cfg
 	}
+}
+
+// readBack downloads a pass's logits and, with them, what the probe held.
+func (c *KVCache) readBack(logits kernels.Tensor) ([]float32, error) {
+	p := c.probe
+	if p == nil || p.held == nil {
+		return c.b.Download(logits)
+	}
+	q, k := p.held[0], p.held[1]
+	p.held = nil
+	defer c.b.Free(q)
+	vs, err := kernels.DownloadAll(c.b, logits, q, k)
+	if err != nil {
+		p.Err = err
+		return nil, err
+	}
+	p.record(vs[1], vs[2])
+	return vs[0], nil
 }
 
 // NewCache returns an empty cache for m.

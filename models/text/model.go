@@ -90,7 +90,7 @@ func (m *Model) forward(ids []int32, cache *KVCache, lastOnly bool) ([]float32, 
 		x = s.add(m.b.RMSNorm(x, m.w.OutNorm, c.NormEps))
 	}
 	logits := s.add(m.b.MatMul(x, m.w.Output, true))
-	return m.b.Download(logits)
+	return cache.readBack(logits)
 }
 
 // gpt2Block is one GPT-2 block: pre-LayerNorm attention with biases, then a
@@ -105,7 +105,7 @@ func (m *Model) gpt2Block(s *scope, i int, x kernels.Tensor, cache *KVCache) ker
 	q, k, v := kernels.SplitQKV(b, linear(h, l.QKV, l.QKVB), c.Heads, c.KVHeads, 0, 0)
 	q, k, v = s.add(q), s.add(k), s.add(v)
 	k, v = cache.append(s, i, k, v)
-	cache.observe(i, c, q, k)
+	cache.observe(s, i, c, q, k)
 	a := s.add(b.Attention(q, k, v, c.Heads, c.KVHeads, true))
 	x = s.add(b.Add(x, linear(a, l.O, l.OB)))
 	h = s.add(b.LayerNorm(x, l.FFNNorm, l.FFNNormB, c.NormEps))
@@ -125,7 +125,7 @@ func (m *Model) llamaBlock(s *scope, i int, x kernels.Tensor, cache *KVCache, po
 	q, k, v := kernels.SplitQKV(b, s.add(b.MatMul(h, l.QKV, true)), c.Heads, c.KVHeads, pos0, c.RopeBase)
 	q, k, v = s.add(q), s.add(k), s.add(v)
 	k, v = cache.append(s, i, k, v)
-	cache.observe(i, c, q, k)
+	cache.observe(s, i, c, q, k)
 	a := s.add(b.Attention(q, k, v, c.Heads, c.KVHeads, true))
 	x = s.add(kernels.MatMulAdd(b, a, l.O, x, true))
 	h = s.add(b.RMSNorm(x, l.FFNNorm, c.NormEps))

@@ -3,8 +3,11 @@
 package text
 
 import (
+	"math"
+	"slices"
 	"testing"
 
+	"github.com/genplay/genplay/kernels"
 	"github.com/genplay/genplay/kernels/webgpu"
 )
 
@@ -27,5 +30,35 @@ func TestWebGPUForwardMatchesPyTorch(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// TestWebGPUProbeMatchesCPU generates with an attention probe on WebGPU,
+// where the probe's queries and keys come back with the logits in one
+// read-back (kernels.DownloadAll), and on the CPU, where they come back one
+// Download each: the same tokens and the same attention rows.
+func TestWebGPUProbeMatchesCPU(t *testing.T) {
+	b, err := webgpu.New()
+	if err != nil {
+		t.Fatalf("webgpu.New: %v", err)
+	}
+	run := func(be kernels.Backend) (Result, *AttentionProbe) {
+		m := loadTestModel(t, be, "llama")
+		defer m.Close()
+		p := &AttentionProbe{Layer: m.Config.Layers - 1, Head: 1}
+		res, _ := generate(t, m, "the llama", GenerateOptions{MaxTokens: 5, Sampler: greedy, Probe: p})
+		return res, p
+	}
+	gres, gp := run(b)
+	cres, cp := run(kernels.NewCPU(0))
+	if gp.Err != nil || !slices.Equal(gres.Tokens, cres.Tokens) || len(gp.Rows) != len(cp.Rows) || len(cp.Rows) < 5 {
+		t.Fatalf("WebGPU %v, %d rows (err %v); CPU %v, %d rows", gres.Tokens, len(gp.Rows), gp.Err, cres.Tokens, len(cp.Rows))
+	}
+	for p := range cp.Rows {
+		for k := range cp.Rows[p] {
+			if d := math.Abs(float64(gp.Rows[p][k] - cp.Rows[p][k])); d > 1e-4 {
+				t.Fatalf("row %d, key %d: WebGPU %g, CPU %g", p, k, gp.Rows[p][k], cp.Rows[p][k])
+			}
+		}
 	}
 }

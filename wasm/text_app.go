@@ -68,6 +68,7 @@ func runTextPage() {
 	a.profiler = newProfiler(&a.ui.dom, a.ui.query(), "token")
 	a.view = newHeatmap()
 	go a.loop()
+	ebiten.SetScreenClearedEveryFrame(false) // the view draws only on a change
 	if err := ebiten.RunGame(a.view); err != nil {
 		a.ui.fatal("the canvas stopped: "+err.Error(), "")
 		log.Print(err)
@@ -131,8 +132,11 @@ func (a *textApp) boot() error {
 		a.ui.notice(fmt.Sprintf("This browser has no usable WebGPU (%v); running on the CPU (same text, slower).", err))
 		a.backend = cpuBackend()
 	}
-	_, gpu := a.backend.(*webgpu.Backend)
+	wb, gpu := a.backend.(*webgpu.Backend)
 	a.onCPU = !gpu
+	if gpu && wb.Software() {
+		a.view.refreshEvery(softwareRefresh)
+	}
 	a.ui.setBackend(a.backend.Name())
 	e, err := pickModel(models, a.settings.Model)
 	if err != nil {

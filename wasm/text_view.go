@@ -3,8 +3,10 @@
 package main
 
 import (
+	"image"
 	"math"
 	"sync"
+	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/ebitenutil"
@@ -22,12 +24,35 @@ type heatmap struct {
 	caption string
 	version int
 
-	seen int
-	img  *ebiten.Image
-	w, h int
+	refresh  time.Duration // see refreshEvery
+	seen     int
+	uploaded time.Time     // when seen was uploaded
+	img      *ebiten.Image // side a power of two, at least n
+	shown    *ebiten.Image // its n×n corner
+	w, h     int
+	drawn    drawn
 }
 
-func newHeatmap() *heatmap { return &heatmap{seen: -1} }
+// heatmapRefresh and softwareRefresh are how often, at most, a new
+// heatmap reaches the canvas while tokens keep coming (each token changes
+// it; the last one always shows). On a software adapter the canvas's GL is
+// software too, and a redraw there stalled the run by about 400 ms: in
+// Chromium on SwiftShader, fortunes decoded 14 tokens/s with a redraw every
+// 250 ms, 40 every second, 60-70 with none (BENCHMARKS.md, "The pages'
+// canvas").
+const (
+	heatmapRefresh  = 250 * time.Millisecond
+	softwareRefresh = 2 * time.Second
+)
+
+func newHeatmap() *heatmap { return &heatmap{seen: -1, refresh: heatmapRefresh} }
+
+// refreshEvery sets how often, at most, a new heatmap is drawn.
+func (v *heatmap) refreshEvery(d time.Duration) {
+	v.mu.Lock()
+	v.refresh = d
+	v.mu.Unlock()
+}
 
 // show draws rows (row p: p+1 probabilities) with the prompt's first
 // prompt positions marked by a brighter diagonal band.
@@ -65,24 +90,35 @@ func heat(p float32) (r, g, b byte) {
 func (v *heatmap) Update() error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if v.version == v.seen || v.n == 0 {
+	if v.version == v.seen || v.n == 0 || time.Since(v.uploaded) < v.refresh {
 		return nil
 	}
-	if v.img == nil || v.img.Bounds().Dx() != v.n {
+	// The image grows by doubling, not by a row and column each token: a
+	// new texture for every redraw cost Chromium's GPU process more than
+	// the redraw (5.5 -> 13.9 tokens/s on SwiftShader, 250 ms refresh).
+	if v.img == nil || v.img.Bounds().Dx() < v.n {
 		if v.img != nil {
 			v.img.Deallocate()
 		}
-		v.img = ebiten.NewImage(v.n, v.n)
+		side := 64
+		for side < v.n {
+			side *= 2
+		}
+		v.img = ebiten.NewImage(side, side)
 	}
-	v.img.WritePixels(v.pix)
-	v.seen = v.version
+	v.shown = v.img.SubImage(image.Rect(0, 0, v.n, v.n)).(*ebiten.Image)
+	v.shown.WritePixels(v.pix)
+	v.seen, v.uploaded = v.version, time.Now()
 	return nil
 }
 
 func (v *heatmap) Draw(screen *ebiten.Image) {
+	if !v.drawn.changed(v.seen, v.w, v.h) {
+		return
+	}
 	screen.Fill(backgroundColour)
 	v.mu.Lock()
-	caption, img := v.caption, v.img
+	caption, img := v.caption, v.shown
 	v.mu.Unlock()
 	if img == nil {
 		ebitenutil.DebugPrintAt(screen, "attention heatmap: generate to see it", 16, 16)

@@ -33,6 +33,7 @@ type view struct {
 	text    *ebiten.Image
 	w, h    int
 	lastCap string
+	drawn   drawn
 }
 
 const (
@@ -40,6 +41,26 @@ const (
 )
 
 var backgroundColour = color.RGBA{0x12, 0x18, 0x2b, 0xff}
+
+// drawn remembers what a page's canvas last showed, so that Draw can
+// leave an unchanged canvas alone: the pages run with
+// ebiten.SetScreenClearedEveryFrame(false), and a frame that draws nothing
+// keeps the last one and is not presented again. Redrawing an idle canvas
+// 60 times a second took both of a 2-core machine's cores in Chromium on a
+// software GL, starving the WebGPU work of the same page (BENCHMARKS.md,
+// "The pages' canvas").
+type drawn struct{ version, w, h int }
+
+// changed reports whether (version, w, h) differs from the last drawn,
+// and records it as drawn.
+func (d *drawn) changed(version, w, h int) bool {
+	now := drawn{version + 1, w, h} // +1: the zero drawn is "nothing yet"
+	if *d == now {
+		return false
+	}
+	*d = now
+	return true
+}
 
 func newView(embed bool) *view { return &view{embed: embed, seen: -1} }
 
@@ -80,6 +101,9 @@ func (v *view) Update() error {
 }
 
 func (v *view) Draw(screen *ebiten.Image) {
+	if !v.drawn.changed(v.seen, v.w, v.h) {
+		return
+	}
 	screen.Fill(backgroundColour)
 	if v.w == 0 {
 		return

@@ -177,6 +177,11 @@ func New(opts ...Option) (*Backend, error) {
 	return b, nil
 }
 
+// Software reports whether the adapter is a CPU implementation of WebGPU
+// (SwiftShader, llvmpipe), where the backend picks its own kernels: pages
+// use it to spare the CPU work that a GPU would not miss.
+func (b *Backend) Software() bool { return b.software }
+
 // Name says "webgpu (<adapter>)".
 func (b *Backend) Name() string { return "webgpu (" + b.AdapterInfo() + ")" }
 

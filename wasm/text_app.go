@@ -351,11 +351,11 @@ func (a *textApp) reprobe() {
 		a.ui.message(fmt.Sprintf("The attention map could not be computed: %v %v", err, p.Err))
 		return
 	}
-	a.showAttention(p, a.promptN)
+	a.showAttention(p, a.promptN, false)
 }
 
-func (a *textApp) showAttention(p *text.AttentionProbe, prompt int) {
-	a.view.show(p.Rows, prompt, fmt.Sprintf("%s  layer %d head %d", a.name, p.Layer, p.Head))
+func (a *textApp) showAttention(p *text.AttentionProbe, prompt int, live bool) {
+	a.view.show(p.Rows, prompt, fmt.Sprintf("%s  layer %d head %d", a.name, p.Layer, p.Head), live)
 	a.ui.setAttention(p.Layer, p.Head, len(p.Rows))
 }
 

@@ -63,7 +63,7 @@ func (a *textApp) start() {
 				ui.addToken(st.Index, st.Token, piece, cands)
 				ui.setStats(st.Index+1, first, rate)
 				ui.post("token", map[string]any{"index": st.Index, "id": int(st.Token), "text": piece})
-				a.showAttention(probe, promptLen)
+				a.showAttention(probe, promptLen, true)
 			},
 		}
 		res, err := m.Generate(s.Prompt, opts, func(b []byte) error {

@@ -25,6 +25,7 @@ type heatmap struct {
 	version int
 
 	refresh  time.Duration // see refreshEvery
+	urgent   bool          // the pending version skips the refresh wait
 	seen     int
 	uploaded time.Time     // when seen was uploaded
 	img      *ebiten.Image // side a power of two, at least n
@@ -35,7 +36,7 @@ type heatmap struct {
 
 // heatmapRefresh and softwareRefresh are how often, at most, a new
 // heatmap reaches the canvas while tokens keep coming (each token changes
-// it; the last one always shows). On a software adapter the canvas's GL is
+// it; the last one always shows, and a reprobe shows at once). On a software adapter the canvas's GL is
 // software too, and a redraw there stalled the run by about 400 ms: in
 // Chromium on SwiftShader, fortunes decoded 14 tokens/s with a redraw every
 // 250 ms, 40 every second, 60-70 with none (BENCHMARKS.md, "The pages'
@@ -55,8 +56,11 @@ func (v *heatmap) refreshEvery(d time.Duration) {
 }
 
 // show draws rows (row p: p+1 probabilities) with the prompt's first
-// prompt positions marked by a brighter diagonal band.
-func (v *heatmap) show(rows [][]float32, prompt int, caption string) {
+// prompt positions marked by a brighter diagonal band. live (a token of a
+// running generation) waits for the refresh interval; otherwise (the
+// user's choice of layer or head, a run's last row) it shows at the next
+// frame.
+func (v *heatmap) show(rows [][]float32, prompt int, caption string, live bool) {
 	n := len(rows)
 	pix := make([]byte, 4*n*n)
 	for p, row := range rows {
@@ -75,7 +79,7 @@ func (v *heatmap) show(rows [][]float32, prompt int, caption string) {
 		}
 	}
 	v.mu.Lock()
-	v.pix, v.n, v.caption = pix, n, caption
+	v.pix, v.n, v.caption, v.urgent = pix, n, caption, !live
 	v.version++
 	v.mu.Unlock()
 }
@@ -90,7 +94,7 @@ func heat(p float32) (r, g, b byte) {
 func (v *heatmap) Update() error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if v.version == v.seen || v.n == 0 || time.Since(v.uploaded) < v.refresh {
+	if v.version == v.seen || v.n == 0 || !v.urgent && time.Since(v.uploaded) < v.refresh {
 		return nil
 	}
 	// The image grows by doubling, not by a row and column each token: a

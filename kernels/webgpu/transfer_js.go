@@ -136,16 +136,14 @@ func (b *Backend) DownloadAll(kts ...kernels.Tensor) ([][]float32, error) {
 	var bufs []*wgpu.Buffer
 	var dsts [][]byte
 	raws := make([][]float32, len(ts))
-	var qs [][]uint32
-	var scales [][]float32
+	qs, scales := make([][]uint32, len(ts)), make([][]float32, len(ts)) // quantized ts
 	for i, t := range ts {
 		if t.buf == nil {
 			return nil, fmt.Errorf("webgpu: download %q: tensor was freed", t.name)
 		}
 		if t.quantized() {
-			q, s := t.quantWords()
-			qs, scales = append(qs, q), append(scales, s)
-			bufs, dsts = append(bufs, t.buf, t.scales), append(dsts, u32Bytes(q), f32Bytes(s))
+			qs[i], scales[i] = t.quantWords()
+			bufs, dsts = append(bufs, t.buf, t.scales), append(dsts, u32Bytes(qs[i]), f32Bytes(scales[i]))
 			continue
 		}
 		size := t.bytes
@@ -164,8 +162,7 @@ func (b *Backend) DownloadAll(kts ...kernels.Tensor) ([][]float32, error) {
 	out := make([][]float32, len(ts))
 	for i, t := range ts {
 		if t.quantized() {
-			out[i] = t.dequantize(qs[0], scales[0])
-			qs, scales = qs[1:], scales[1:]
+			out[i] = t.dequantize(qs[i], scales[i])
 			continue
 		}
 		raw := raws[i]

@@ -137,7 +137,8 @@ func (a *app) load() error {
 	if fromCache {
 		src = "from the browser cache"
 	}
-	a.ui.loadProgress(fmt.Sprintf("%s: %s, %s", e.ID, mib(e.Bytes), src), 1, 1)
+	what := fmt.Sprintf("%s: %s, %s", e.ID, mib(e.Bytes), src)
+	a.ui.loadProgress(what, 1, 1)
 
 	if a.query.Get("backend") == "cpu" {
 		a.backend = cpuBackend()
@@ -167,6 +168,10 @@ func (a *app) load() error {
 	u, err := diffusion.Load(a.backend, f)
 	if err != nil {
 		return fmt.Errorf("the model %s does not load: %w", e.ID, err)
+	}
+	if err := precompile(&a.ui.dom, a.backend, u.Rehearse, what, a.ui.loadProgress); err != nil {
+		u.Close()
+		return fmt.Errorf("the model %s: %w", e.ID, err)
 	}
 	a.unet, a.cfg = u, u.Config
 	return nil

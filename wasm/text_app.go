@@ -157,8 +157,9 @@ func (a *textApp) loadEntry(e weights.ModelEntry) error {
 	if fromCache {
 		src = "from the browser cache"
 	}
-	a.ui.loadProgress(fmt.Sprintf("%s: %s, %s", e.ID, mib(e.Bytes), src), 1, 1)
-	if err := a.use(e.ID, f); err != nil {
+	what := fmt.Sprintf("%s: %s, %s", e.ID, mib(e.Bytes), src)
+	a.ui.loadProgress(what, 1, 1)
+	if err := a.use(e.ID, f, what); err != nil {
 		return err
 	}
 	a.settings.Model = e.ID
@@ -191,19 +192,25 @@ func (a *textApp) loadFile(file js.Value) error {
 	if err := textplay.FitsParsed(name, largest, f.TotalBytes(), a.maxBuf, textplay.WasmMemoryLimit); err != nil {
 		return err
 	}
-	a.ui.loadProgress(fmt.Sprintf("%s: %s, from this computer", name, mib(size)), 1, 1)
-	if err := a.use(name, f); err != nil {
+	what := fmt.Sprintf("%s: %s, from this computer", name, mib(size))
+	a.ui.loadProgress(what, 1, 1)
+	if err := a.use(name, f, what); err != nil {
 		return err
 	}
 	a.settings.Model = "" // a local file cannot be shared by a link
 	return nil
 }
 
-// use loads f onto the backend in place of the current model.
-func (a *textApp) use(name string, f *weights.File) error {
+// use loads f onto the backend in place of the current model and compiles
+// its GPU kernels; what is the model's line in the load progress.
+func (a *textApp) use(name string, f *weights.File, what string) error {
 	m, err := text.Load(a.backend, f)
 	if err != nil {
 		return fmt.Errorf("the model %s does not load: %w", name, err)
+	}
+	if err := precompile(&a.ui.dom, a.backend, m.Rehearse, what, a.ui.loadProgress); err != nil {
+		m.Close()
+		return fmt.Errorf("the model %s: %w", name, err)
 	}
 	if a.model != nil {
 		a.model.Close()

@@ -10,6 +10,9 @@
 //	scripts/dawn-exec bin/e2ebench.wasm -model fortunes
 //	scripts/dawn-exec bin/e2ebench.wasm -model fashion -compare   # fused ops' effect
 //
+// First it compiles the kernels a page compiles while it loads (webgpu
+// Precompile) and prints how long that took.
+//
 // -profile adds a per-kernel table of one more step (or prefill and
 // decode run) with every dispatch timed on its own (webgpu Profile), run
 // after the timed runs so that it does not slow them. Its header says how:
@@ -23,6 +26,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"github.com/genplay/genplay/bench/e2e"
 	"github.com/genplay/genplay/kernels"
@@ -75,6 +79,9 @@ func run(model, dir string, samples, promptTokens, decodeTokens int, unfused, co
 		if err != nil {
 			return err
 		}
+		if err := precompile(b, u.Rehearse); err != nil {
+			return err
+		}
 		if compare {
 			before, err := diffusion.Load(e2e.Unfused(b), f)
 			if err != nil {
@@ -109,6 +116,9 @@ func run(model, dir string, samples, promptTokens, decodeTokens int, unfused, co
 	case slices.Contains(text.Architectures, e.Arch):
 		m, err := text.Load(mb, f)
 		if err != nil {
+			return err
+		}
+		if err := precompile(b, m.Rehearse); err != nil {
 			return err
 		}
 		if compare {
@@ -146,6 +156,19 @@ func run(model, dir string, samples, promptTokens, decodeTokens int, unfused, co
 		return fmt.Errorf("model %s: architecture %q has no end-to-end benchmark", e.ID, e.Arch)
 	}
 	return b.Err()
+}
+
+// precompile compiles the kernels of a model's Rehearse as the pages do
+// while they load (webgpu Precompile), and prints how long that took: the
+// wait a first run no longer has.
+func precompile(b *webgpu.Backend, rehearse func() error) error {
+	n, start := b.Pipelines(), time.Now()
+	if err := b.Precompile(rehearse, nil); err != nil {
+		return err
+	}
+	fmt.Printf("precompile: %d kernels in %.0f ms (what a page compiles while it loads)\n",
+		b.Pipelines()-n, float64(time.Since(start).Microseconds())/1000)
+	return nil
 }
 
 func printText(label string, r e2e.TextResult) {

@@ -44,7 +44,8 @@ type Backend struct {
 
 	pipelines  map[string]*pipeline
 	variants   map[string]variantDef
-	params     params // the Params uniforms (params_js.go)
+	rehearsal  *rehearsal // during Precompile: the pipelines asked for
+	params     params     // the Params uniforms (params_js.go)
 	bindGroups map[bgKey]*wgpu.BindGroup
 	bgByBuffer map[*wgpu.Buffer][]bgKey
 

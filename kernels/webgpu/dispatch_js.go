@@ -87,6 +87,22 @@ func (b *Backend) pipelineFor(name string) (*pipeline, error) {
 	if p, ok := b.pipelines[name]; ok {
 		return p, nil
 	}
+	desc, layout, err := b.pipelineDesc(name)
+	if err != nil {
+		return nil, err
+	}
+	pl, err := b.dev.CreateComputePipeline(desc)
+	if err != nil {
+		return nil, err
+	}
+	p := &pipeline{name: name, pl: pl, layout: layout}
+	b.pipelines[name] = p
+	return p, nil
+}
+
+// pipelineDesc makes the shader module and layouts of a shader or variant
+// and returns the descriptor of its pipeline, which is what compiles.
+func (b *Backend) pipelineDesc(name string) (*wgpu.ComputePipelineDescriptor, *wgpu.BindGroupLayout, error) {
 	var src string
 	var err error
 	if v, ok := b.variants[name]; ok {
@@ -95,27 +111,21 @@ func (b *Backend) pipelineFor(name string) (*pipeline, error) {
 		src, err = wgsl.Source(name)
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	mod, err := b.dev.CreateShaderModule(&wgpu.ShaderModuleDescriptor{Label: name, WGSL: src})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	layout, err := b.bindGroupLayout(name, src)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	pll, err := b.dev.CreatePipelineLayout(&wgpu.PipelineLayoutDescriptor{Label: name, BindGroupLayouts: []*wgpu.BindGroupLayout{layout}})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	pl, err := b.dev.CreateComputePipeline(&wgpu.ComputePipelineDescriptor{Label: name, Layout: pll, Module: mod, EntryPoint: "main"})
-	if err != nil {
-		return nil, err
-	}
-	p := &pipeline{name: name, pl: pl, layout: layout}
-	b.pipelines[name] = p
-	return p, nil
+	return &wgpu.ComputePipelineDescriptor{Label: name, Layout: pll, Module: mod, EntryPoint: "main"}, layout, nil
 }
 
 // bindGroup returns p's bind group over bufs (the inputs, the output, then
@@ -211,6 +221,10 @@ func (b *Backend) run(shader string, words []uint32, x, y, z uint32, bufs ...*wg
 	c := b.next // an op's label for this dispatch, used up even on failure
 	b.next = cost{}
 	if b.err != nil {
+		return
+	}
+	if b.rehearsal != nil {
+		b.rehearsal.want(shader)
 		return
 	}
 	p, err := b.pipelineFor(shader)

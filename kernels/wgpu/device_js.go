@@ -212,6 +212,54 @@ type ComputePipeline struct {
 // (a bad entry point, a missing override, too much workgroup memory) as a
 // Go error rather than a later device error.
 func (d *Device) CreateComputePipeline(desc *ComputePipelineDescriptor) (*ComputePipeline, error) {
+	d.PushErrorScope(ErrorFilterValidation)
+	var p js.Value
+	jerr := catch(func() { p = d.js.Call("createComputePipeline", desc.toJS()) })
+	if err := d.PopErrorScope(); err != nil {
+		return nil, fmt.Errorf("wgpu: compute pipeline %q: %w", desc.Label, err)
+	}
+	if jerr != nil {
+		return nil, fmt.Errorf("wgpu: compute pipeline %q: %w", desc.Label, jerr)
+	}
+	return &ComputePipeline{js: p, label: desc.Label}, nil
+}
+
+// PendingComputePipeline is a pipeline CreateComputePipelineAsync is
+// compiling.
+type PendingComputePipeline struct {
+	label string
+	ch    <-chan settled
+	err   error // the call itself threw
+}
+
+// CreateComputePipelineAsync starts compiling a pipeline and returns at
+// once. Browsers compile async pipelines off their GPU process's main
+// thread, so several started together compile side by side, where
+// CreateComputePipeline compiles one at a time, each as it is first made.
+func (d *Device) CreateComputePipelineAsync(desc *ComputePipelineDescriptor) *PendingComputePipeline {
+	pp := &PendingComputePipeline{label: desc.Label}
+	var p js.Value
+	if pp.err = catch(func() { p = d.js.Call("createComputePipelineAsync", desc.toJS()) }); pp.err == nil {
+		pp.ch = watch(p)
+	}
+	return pp
+}
+
+// Wait blocks until the pipeline is compiled, and returns it or why it
+// could not be made (a GPUPipelineError's message).
+func (pp *PendingComputePipeline) Wait() (*ComputePipeline, error) {
+	if pp.err != nil {
+		return nil, fmt.Errorf("wgpu: compute pipeline %q: %w", pp.label, pp.err)
+	}
+	r := <-pp.ch
+	if r.err != nil {
+		return nil, fmt.Errorf("wgpu: compute pipeline %q: %w", pp.label, r.err)
+	}
+	return &ComputePipeline{js: r.v, label: pp.label}, nil
+}
+
+// toJS is the GPUComputePipelineDescriptor.
+func (desc *ComputePipelineDescriptor) toJS() js.Value {
 	compute := js.Global().Get("Object").New()
 	compute.Set("module", desc.Module.js)
 	compute.Set("entryPoint", desc.EntryPoint)
@@ -230,16 +278,7 @@ func (d *Device) CreateComputePipeline(desc *ComputePipelineDescriptor) (*Comput
 		o.Set("layout", "auto")
 	}
 	o.Set("compute", compute)
-	d.PushErrorScope(ErrorFilterValidation)
-	var p js.Value
-	jerr := catch(func() { p = d.js.Call("createComputePipeline", o) })
-	if err := d.PopErrorScope(); err != nil {
-		return nil, fmt.Errorf("wgpu: compute pipeline %q: %w", desc.Label, err)
-	}
-	if jerr != nil {
-		return nil, fmt.Errorf("wgpu: compute pipeline %q: %w", desc.Label, jerr)
-	}
-	return &ComputePipeline{js: p, label: desc.Label}, nil
+	return o
 }
 
 // BindGroupLayout is a GPUBindGroupLayout.

@@ -7,36 +7,49 @@ import (
 	"syscall/js"
 )
 
-// await blocks the calling goroutine until the promise settles. The
-// callbacks only send on a buffered channel, so they never block the
-// JavaScript event loop; both are released once the promise has settled.
+// await blocks the calling goroutine until the promise settles.
 func await(p js.Value) (js.Value, error) {
-	type result struct {
-		v   js.Value
-		err error
+	r := <-watch(p)
+	return r.v, r.err
+}
+
+// settled is a promise's outcome: its value, or the error it was rejected
+// with.
+type settled struct {
+	v   js.Value
+	err error
+}
+
+// watch returns at once with the channel p's outcome will arrive on, so
+// that a caller can start several promises before waiting on any. The
+// callbacks only send on a buffered channel, so they never block the
+// JavaScript event loop, and they release themselves once p has settled.
+func watch(p js.Value) <-chan settled {
+	ch := make(chan settled, 1)
+	var onOK, onErr js.Func
+	done := func(r settled) {
+		ch <- r
+		onOK.Release()
+		onErr.Release()
 	}
-	ch := make(chan result, 1)
-	onOK := js.FuncOf(func(_ js.Value, args []js.Value) any {
+	onOK = js.FuncOf(func(_ js.Value, args []js.Value) any {
 		v := js.Undefined()
 		if len(args) > 0 {
 			v = args[0]
 		}
-		ch <- result{v: v}
+		done(settled{v: v})
 		return nil
 	})
-	onErr := js.FuncOf(func(_ js.Value, args []js.Value) any {
+	onErr = js.FuncOf(func(_ js.Value, args []js.Value) any {
 		v := js.Undefined()
 		if len(args) > 0 {
 			v = args[0]
 		}
-		ch <- result{err: jsError(v)}
+		done(settled{err: jsError(v)})
 		return nil
 	})
 	p.Call("then", onOK, onErr)
-	r := <-ch
-	onOK.Release()
-	onErr.Release()
-	return r.v, r.err
+	return ch
 }
 
 // jsError turns a thrown JavaScript value into a Go error.

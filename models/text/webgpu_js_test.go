@@ -62,3 +62,37 @@ func TestWebGPUProbeMatchesCPU(t *testing.T) {
 		}
 	}
 }
+
+// TestWebGPURehearse compiles each architecture's kernels from Rehearse
+// (webgpu Precompile, as the text page does while it loads), then
+// generates as the page does, with a probe: nothing more compiles, and
+// the tokens are the CPU's.
+func TestWebGPURehearse(t *testing.T) {
+	for _, name := range []string{"gpt2", "llama"} {
+		t.Run(name, func(t *testing.T) {
+			b, err := webgpu.New()
+			if err != nil {
+				t.Fatalf("webgpu.New: %v", err)
+			}
+			defer b.Close()
+			m := loadTestModel(t, b, name)
+			defer m.Close()
+			if err := b.Precompile(m.Rehearse, nil); err != nil {
+				t.Fatal(err)
+			}
+			compiled := b.Pipelines()
+			opts := func() GenerateOptions {
+				return GenerateOptions{MaxTokens: 5, Sampler: greedy, Probe: &AttentionProbe{Layer: 0}}
+			}
+			got, _ := generate(t, m, "the llama", opts())
+			if n := b.Pipelines(); n != compiled {
+				t.Errorf("Rehearse compiled %d pipelines, generating needed %d", compiled, n)
+			}
+			cpu := loadTestModel(t, kernels.NewCPU(0), name)
+			want, _ := generate(t, cpu, "the llama", opts())
+			if !slices.Equal(got.Tokens, want.Tokens) {
+				t.Errorf("after Rehearse, WebGPU generated %v, the CPU %v", got.Tokens, want.Tokens)
+			}
+		})
+	}
+}

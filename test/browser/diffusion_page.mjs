@@ -52,11 +52,15 @@ await withBrowser(async ({ url, context, server }) => {
   await waitFor(page, () => ['ready', 'error', 'need-cpu'].includes(document.body.dataset.phase), null,
     { timeoutS: 180, what: 'the model to load' });
   const first = await state(page);
+  const weightsLine = await page.textContent('#weights-label');
 
   await check('the model downloads and loads on WebGPU', () => {
     assert.equal(first.phase, 'ready', `phase ${first.phase}, error: ${first.error}`);
     assert.equal(first.weightsFromCache, false, 'a fresh profile had the weights cached');
     assert.match(first.backend, /^webgpu/);
+    // The step's kernels compiled while it loaded (webgpu Precompile).
+    assert.ok(first.kernels?.compiled > 0, `kernels: ${JSON.stringify(first.kernels)}`);
+    assert.match(weightsLine, /\d+ GPU kernels compiled in [\d.]+ s/);
     assert.ok(first.classes.includes('sneaker'), `classes: ${first.classes}`);
     assert.equal(new URLSearchParams(first.settings).get('class'), 'sneaker');
   });

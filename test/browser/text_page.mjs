@@ -105,6 +105,7 @@ await withBrowser(async ({ url, context }) => {
     const st = await state(page);
     console.log(`# ${st.backend}: ${st.steps.length} tokens in ${((Date.now() - t0) / 1000).toFixed(1)} s (page load included)`);
     assert.match(st.backend, /webgpu/);
+    assert.ok(st.kernels?.compiled > 0, `kernels compiled while loading: ${JSON.stringify(st.kernels)}`);
     assert.equal(st.phase, 'done', st.message || st.error);
     assert.equal(st.steps.length, n, `the run should generate all ${n} tokens`);
     assert.equal(st.text, want);

@@ -2,6 +2,9 @@ package text
 
 import (
 	"math"
+	"math/rand/v2"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -100,5 +103,38 @@ func TestSamplerDistributionAndSeed(t *testing.T) {
 	}
 	if f := float64(ones) / 2000; f < 0.97 {
 		t.Errorf("at temperature 0.25 token 1 drawn %.3f of the time, want about 0.988", f)
+	}
+}
+
+// TestRankMatchesSort checks rank's heap against the definition, the
+// whole vocabulary sorted by logit with ties by id, cut to k: on random
+// logits with many ties, for k from 0 past the vocabulary.
+func TestRankMatchesSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var idx []int
+	for trial := 0; trial < 300; trial++ {
+		v := 1 + rng.IntN(300)
+		logits := make([]float32, v)
+		for i := range logits {
+			logits[i] = float32(rng.IntN(12)) - 6 // few distinct values: ties
+			if trial%3 == 0 {
+				logits[i] = float32(rng.NormFloat64())
+			}
+		}
+		want := make([]int, v)
+		for i := range want {
+			want[i] = i
+		}
+		sort.SliceStable(want, func(a, b int) bool { return logits[want[a]] > logits[want[b]] })
+		for _, k := range []int{0, 1, 2, 5, 40, v - 1, v, v + 3, rng.IntN(v + 1)} {
+			idx = rank(idx, logits, k)
+			w := want
+			if k > 0 && k < v {
+				w = want[:k]
+			}
+			if !slices.Equal(idx, w) {
+				t.Fatalf("vocabulary %d, k %d: rank gave %v, want %v", v, k, idx, w)
+			}
+		}
 	}
 }

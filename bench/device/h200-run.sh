@@ -31,7 +31,8 @@
 #     after on one device;
 #  4. cmd/e2ebench -profile -compare (runs without and with the fused
 #     ops, alternated): fashion (ms per UNet step), fortunes (prefill and
-#     decode tokens/s), each with its time waiting for the device;
+#     decode tokens/s), each with its time waiting for the device, and
+#     first how long the model's kernels take to compile (precompile:);
 #  5. what is left: f32 matmul 2048, the rest of the models' matmuls, the
 #     Q8_0 512x4096x4096 prefill, gocode.
 #
@@ -225,7 +226,7 @@ summarize() {
 		function trim(s) { gsub(/^ +| +$/, "", s); return s }
 		{ printf "base %s: %s ms, %.2f TFLOP/s, %s GB/s (check %s; GPU ms %s)\n", trim($2), trim($4), trim($5) / 1000, trim($6), trim($3), trim($7) }'
 	echo
-	grep -E '^(model:|backend:|unfused|fused|prefill|decode)' "$out/e2e.txt"
+	grep -E '^(model:|backend:|precompile:|unfused|fused|prefill|decode)' "$out/e2e.txt"
 	awk '/^per kernel/ { print ""; p = 1 } p && /^$/ { p = 0 } p' "$out/e2e.txt"
 	grep -E 'FAIL|panic|error' "$out/gpubench.txt" "$out/gpubench-base.txt" "$out/e2e.txt" "$out/probe.txt" | head -20
 }

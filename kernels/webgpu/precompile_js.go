@@ -30,9 +30,11 @@ func (r *rehearsal) want(name string) {
 // left out (its ops still allocate, copy and read back, so they return
 // placeholders' values: zeros or stale data, to be dropped), then each
 // pipeline it asked for that is not compiled yet starts compiling with
-// createComputePipelineAsync, which browsers run side by side off their
-// GPU process's main thread. progress, if not nil, hears (done, total) as
-// they finish. A model's Rehearse is the record to pass.
+// createComputePipelineAsync, which lets a browser compile them off its
+// GPU process's main thread, side by side where it can (on SwiftShader
+// with 2 cores it was no faster than one at a time). progress, if not
+// nil, hears (done, total) as they finish. A model's Rehearse is the
+// record to pass.
 func (b *Backend) Precompile(record func() error, progress func(done, total int)) error {
 	if b.err != nil {
 		return b.err

@@ -13,7 +13,11 @@ package text
 func (m *Model) Rehearse() error {
 	c := m.NewCache()
 	defer c.Reset()
-	if _, err := m.forwardLast(make([]int32, max(1, min(8, m.Config.ContextLength-1))), c); err != nil {
+	n := min(8, m.Config.ContextLength-1) // room for the decoded token
+	if n < 1 {
+		return nil // a context of one position decodes nothing
+	}
+	if _, err := m.forwardLast(make([]int32, n), c); err != nil {
 		return err
 	}
 	_, err := m.forwardLast([]int32{0}, c)

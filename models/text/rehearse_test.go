@@ -24,3 +24,16 @@ func TestRehearseOnCPU(t *testing.T) {
 		m.Close()
 	}
 }
+
+// TestRehearseShortContext: a model whose context holds 1 or 2 positions
+// still rehearses (and loads in the page, which rehearses on WebGPU).
+func TestRehearseShortContext(t *testing.T) {
+	m := loadTestModel(t, kernels.NewCPU(1), "llama")
+	defer m.Close()
+	for _, ctx := range []int{1, 2} {
+		m.Config.ContextLength = ctx
+		if err := m.Rehearse(); err != nil {
+			t.Errorf("context %d: %v", ctx, err)
+		}
+	}
+}

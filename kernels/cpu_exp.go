@@ -2,6 +2,10 @@ package kernels
 
 import "math"
 
+// Exp32 is exp32 for other packages' host-side softmaxes (the text page's
+// candidate probabilities over a whole vocabulary, every token).
+func Exp32(x float32) float32 { return exp32(x) }
+
 // exp32 returns e^x in float32, within a few ulp of float32(math.Exp(x)) and
 // about 4x faster: Softmax, Attention and SiLU spend most of their time here.
 //

@@ -37,9 +37,9 @@ func TopCandidates(logits []float32, n int) []Candidate {
 		return nil
 	}
 	top := logits[argmaxLogit(logits)]
-	var sum float64
+	var sum float64 // float32 exps (a whole vocabulary's, every token), a float64 sum
 	for _, v := range logits {
-		sum += math.Exp(float64(v - top))
+		sum += float64(kernels.Exp32(v - top))
 	}
 	// A partial selection: keep the best n seen so far, sorted.
 	best := make([]Candidate, 0, n+1)
@@ -47,7 +47,7 @@ func TopCandidates(logits []float32, n int) []Candidate {
 		if len(best) == n && v <= logits[best[n-1].ID] {
 			continue
 		}
-		c := Candidate{ID: int32(i), Prob: float32(math.Exp(float64(v-top)) / sum)}
+		c := Candidate{ID: int32(i), Prob: float32(float64(kernels.Exp32(v-top)) / sum)}
 		at := sort.Search(len(best), func(j int) bool { return logits[best[j].ID] < v })
 		best = append(best, Candidate{})
 		copy(best[at+1:], best[at:])

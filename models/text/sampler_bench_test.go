@@ -30,3 +30,21 @@ func BenchmarkSample(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTopCandidates times the text page's per-token candidate list
+// (the 10 most likely tokens with their probabilities, a softmax over the
+// whole vocabulary).
+func BenchmarkTopCandidates(b *testing.B) {
+	for _, v := range []int{2048, 50257} {
+		b.Run(strconv.Itoa(v), func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(1, 2))
+			logits := make([]float32, v)
+			for i := range logits {
+				logits[i] = float32(rng.NormFloat64() * 3)
+			}
+			for b.Loop() {
+				TopCandidates(logits, 10)
+			}
+		})
+	}
+}

@@ -32,8 +32,10 @@ func precompile(d *dom, b kernels.Backend, rehearse func() error, what string, s
 	}
 	ms := float64(time.Since(start).Microseconds()) / 1000
 	d.state.Set("kernels", map[string]any{"compiled": n, "ms": ms})
-	if n > 0 {
-		show(fmt.Sprintf("%s · %d GPU kernels compiled in %.1f s", what, n, ms/1000), 1, 1)
+	if n == 0 { // all compiled already (another model with the same kernels)
+		show(what, 1, 1)
+		return nil
 	}
+	show(fmt.Sprintf("%s · %d GPU kernels compiled in %.1f s", what, n, ms/1000), 1, 1)
 	return nil
 }

@@ -12,11 +12,7 @@ import (
 func BenchmarkSample(b *testing.B) {
 	for _, v := range []int{2048, 50257} {
 		b.Run(strconv.Itoa(v), func(b *testing.B) {
-			rng := rand.New(rand.NewPCG(1, 2))
-			logits := make([]float32, v)
-			for i := range logits {
-				logits[i] = float32(rng.NormFloat64() * 3)
-			}
+			logits := randomLogits(v)
 			work := make([]float32, v)
 			history := []int32{1, 2, 3, 4, 5, 6, 7, 8}
 			s, err := NewSampler(DefaultSampler)
@@ -37,14 +33,20 @@ func BenchmarkSample(b *testing.B) {
 func BenchmarkTopCandidates(b *testing.B) {
 	for _, v := range []int{2048, 50257} {
 		b.Run(strconv.Itoa(v), func(b *testing.B) {
-			rng := rand.New(rand.NewPCG(1, 2))
-			logits := make([]float32, v)
-			for i := range logits {
-				logits[i] = float32(rng.NormFloat64() * 3)
-			}
+			logits := randomLogits(v)
 			for b.Loop() {
 				TopCandidates(logits, 10)
 			}
 		})
 	}
+}
+
+// randomLogits returns v logits spread like a small model's (normal, sd 3).
+func randomLogits(v int) []float32 {
+	rng := rand.New(rand.NewPCG(1, 2))
+	logits := make([]float32, v)
+	for i := range logits {
+		logits[i] = float32(rng.NormFloat64() * 3)
+	}
+	return logits
 }

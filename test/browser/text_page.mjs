@@ -111,6 +111,17 @@ await withBrowser(async ({ url, context }) => {
     assert.equal(st.text, want);
   });
 
+  await check('switching to a model with the same kernels compiles none and says so', async () => {
+    await page.selectOption('#f-model', 'gocode-q8_0');
+    await waitFor(page, () => window.genplay.model === 'gocode-q8_0' && window.genplay.phase === 'ready', null,
+      { what: 'gocode loaded', timeoutS: 120 });
+    const st = await state(page);
+    assert.equal(st.kernels.compiled, 0, `kernels: ${JSON.stringify(st.kernels)}`);
+    const line = await page.textContent('#weights-label');
+    assert.match(line, /^gocode-q8_0: /);
+    assert.doesNotMatch(line, /compil/);
+  });
+
   await check('a .gguf opened from disk runs, and the stop button stops', async () => {
     await page.goto(`${url}text.html?${q({ prompt: 'the llama', n: 1000, backend: 'cpu' })}`);
     await waitFor(page, () => window.genplay.phase === 'ready', null, { what: 'ready', timeoutS: 120 });

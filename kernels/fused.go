@@ -212,3 +212,38 @@ func checkAppend(seq, x Tensor) {
 		panic(fmt.Sprintf("kernels: AppendRows: seq %v and x %v must be [1, L1, C] and [1, L2, C]", s, t))
 	}
 }
+
+// NormMatMuler folds a decoder's RMSNorm into the products that read its
+// output, for a decode step: each matrix-vector product reads the
+// un-normalized row, scales it by gamma as it goes, sums its squares
+// alongside, and scales its results by 1/rms at the end (the row's 1/rms
+// is common to all of them). One dispatch and one [rows, K] temporary
+// fewer per norm: 9 of a Llama decode step's 35 dispatches on fortunes.
+type NormMatMuler interface {
+	// RMSNormMatMul is MatMul(RMSNorm(x, gamma, eps), w, true).
+	RMSNormMatMul(x, gamma Tensor, eps float32, w Tensor) Tensor
+	// RMSNormSwiGLU is SwiGLU(RMSNorm(x, gamma, eps), gate, up).
+	RMSNormSwiGLU(x, gamma Tensor, eps float32, gate, up Tensor) Tensor
+}
+
+// RMSNormMatMul computes RMSNorm(x, gamma, eps)·wᵀ on b: fused when b
+// implements NormMatMuler, else as the two ops.
+func RMSNormMatMul(b Backend, x, gamma Tensor, eps float32, w Tensor) Tensor {
+	if f, ok := b.(NormMatMuler); ok {
+		return f.RMSNormMatMul(x, gamma, eps, w)
+	}
+	n := b.RMSNorm(x, gamma, eps)
+	defer b.Free(n)
+	return b.MatMul(n, w, true)
+}
+
+// RMSNormSwiGLU computes SwiGLU(RMSNorm(x, gamma, eps), gate, up) on b:
+// fused when b implements NormMatMuler, else as RMSNorm and SwiGLU.
+func RMSNormSwiGLU(b Backend, x, gamma Tensor, eps float32, gate, up Tensor) Tensor {
+	if f, ok := b.(NormMatMuler); ok {
+		return f.RMSNormSwiGLU(x, gamma, eps, gate, up)
+	}
+	n := b.RMSNorm(x, gamma, eps)
+	defer b.Free(n)
+	return SwiGLU(b, n, gate, up)
+}

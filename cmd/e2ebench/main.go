@@ -45,14 +45,19 @@ func main() {
 	unfused := flag.Bool("unfused", false, "run without the fused ops (GroupNormSiLU, AddChannels)")
 	compare := flag.Bool("compare", false, "alternate UNet steps, or prefill+decode runs, without and with the fused ops")
 	profile := flag.Bool("profile", false, "also print a per-kernel table of one more run, every dispatch timed")
+	gpuKernels := flag.Bool("gpu-kernels", false, "on a software adapter, run the kernels a hardware GPU gets (to count their dispatches)")
 	flag.Parse()
-	if err := run(*model, *dir, *samples, *prompt, *decode, *unfused, *compare, *profile); err != nil {
+	var opts []webgpu.Option
+	if *gpuKernels {
+		opts = append(opts, webgpu.WithGPUKernels())
+	}
+	if err := run(*model, *dir, *samples, *prompt, *decode, *unfused, *compare, *profile, opts); err != nil {
 		fmt.Fprintln(os.Stderr, "e2ebench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(model, dir string, samples, promptTokens, decodeTokens int, unfused, compare, profile bool) error {
+func run(model, dir string, samples, promptTokens, decodeTokens int, unfused, compare, profile bool, opts []webgpu.Option) error {
 	e, err := weights.LookupModel(model)
 	if err != nil {
 		return err
@@ -61,7 +66,7 @@ func run(model, dir string, samples, promptTokens, decodeTokens int, unfused, co
 	if err != nil {
 		return err
 	}
-	b, err := webgpu.New()
+	b, err := webgpu.New(opts...)
 	if err != nil {
 		return err
 	}
@@ -71,6 +76,9 @@ func run(model, dir string, samples, promptTokens, decodeTokens int, unfused, co
 	note := ""
 	if unfused {
 		mb, note = e2e.Unfused(b), ", fused ops off"
+	}
+	if len(opts) > 0 {
+		note += ", a hardware GPU's kernels"
 	}
 	fmt.Printf("backend: %s%s\nmodel: %s\n", b.Name(), note, e.ID)
 	switch {

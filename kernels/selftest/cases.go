@@ -71,9 +71,17 @@ func Cases() []Case {
 		matmulEpilogueCase(biasGELU, quant.F16, []int{5, 33}, 9, 9),      // scalar loads and stores
 		swigluCase(q8, []int{1, 1, 96}, 37),                              // a decode step
 		swigluCase(q4, []int{2, 64}, 21),
-		swigluCase(quant.F32, []int{1, 1, 44}, 19), // vec4 f32
-		swigluCase(quant.F16, []int{1, 33}, 10),    // scalar f32
-		swigluCase(q8, []int{1, 9, 64}, 30),        // prefill: two matmuls
+		swigluCase(quant.F32, []int{1, 1, 44}, 19),               // vec4 f32
+		swigluCase(quant.F16, []int{1, 33}, 10),                  // scalar f32
+		swigluCase(q8, []int{1, 9, 64}, 30),                      // prefill: two matmuls
+		rmsNormMatMulCase(q8, false, []int{1, 1, 96}, 37),        // a decode step
+		rmsNormMatMulCase(q4, false, []int{1, 3, 64}, 45),        // 3 rows, each its own norm
+		rmsNormMatMulCase(quant.F32, false, []int{1, 1, 44}, 19), // vec4 f32
+		rmsNormMatMulCase(quant.F16, false, []int{1, 33}, 10),    // scalar f32: unfused
+		rmsNormMatMulCase(q8, false, []int{1, 9, 64}, 30),        // prefill: unfused
+		rmsNormMatMulCase(q8, true, []int{1, 1, 96}, 37),         // SwiGLU's gate and up
+		rmsNormMatMulCase(q4, true, []int{2, 64}, 21),
+		rmsNormMatMulCase(quant.F32, true, []int{1, 1, 44}, 19),
 		conv2dAddCase(2, 3, 7, 6, 5, 3, 1, 1),
 		conv2dAddCase(1, 4, 9, 9, 8, 3, 2, 1),
 		splitQKVCase(0, 1, 5, 4, 2, 8, 3, 10000),

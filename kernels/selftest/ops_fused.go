@@ -253,3 +253,50 @@ func swigluCase(dt quant.DType, ashape []int, n int) Case {
 		},
 	}
 }
+
+// rmsNormMatMulCase checks kernels.RMSNormMatMul (dual: RMSNormSwiGLU)
+// against the reference RMSNorm then MatMul (then SiLU(gate)·up), weights
+// [n, k] of dtype dt.
+func rmsNormMatMulCase(dt quant.DType, dual bool, ashape []int, n int) Case {
+	k := ashape[len(ashape)-1]
+	rows := numel(ashape) / k
+	rowBytes, _ := dt.RowBytes(int64(k))
+	name, weights := "RMSNormMatMul", 1
+	if dual {
+		name, weights = "RMSNormSwiGLU", 2
+	}
+	return Case{
+		Op:    name + "/" + dt.String(),
+		Shape: fmt.Sprintf("x%v w [%d %d]", ashape, n, k),
+		FLOPs: float64(weights*2*rows*n*k + 4*rows*k),
+		Bytes: float64(f*(rows+1)*k) + float64(weights*n)*float64(rowBytes) + float64(f*rows*n),
+		tol:   tolTransc,
+		build: func(e *env) op {
+			x, xd := e.f32Around("x", 0.3, 2, ashape...)
+			g, gd := e.f32Around("gamma", 1, 0.5, k)
+			w, wraw := e.raw("w", dt, n, k)
+			var u kernels.Tensor
+			var uraw []byte
+			if dual {
+				u, uraw = e.raw("up", dt, n, k)
+			}
+			return op{
+				run: func() kernels.Tensor {
+					if dual {
+						return kernels.RMSNormSwiGLU(e.b, x, g, 1e-5, w, u)
+					}
+					return kernels.RMSNormMatMul(e.b, x, g, 1e-5, w)
+				},
+				want: func() []float32 {
+					h := ref.RMSNorm(xd, gd, rows, k, 1e-5)
+					p := ref.MatMulRaw(h, wraw, dt, 1, rows, n, k, false)
+					if dual {
+						return ref.Mul(ref.SiLU(p), ref.MatMulRaw(h, uraw, dt, 1, rows, n, k, false))
+					}
+					return p
+				},
+				shape: append(slices.Clone(ashape[:len(ashape)-1]), n),
+			}
+		},
+	}
+}

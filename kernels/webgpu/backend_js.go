@@ -141,7 +141,7 @@ func New(opts ...Option) (*Backend, error) {
 	b.subgroups = dev.Features().Contains(wgpu.FeatureSubgroups)
 	b.timestamps = dev.Features().Contains(wgpu.FeatureTimestampQuery)
 	info := strings.ToLower(adapter.Info().String())
-	b.software = strings.Contains(info, "swiftshader") || strings.Contains(info, "llvmpipe")
+	b.software = (strings.Contains(info, "swiftshader") || strings.Contains(info, "llvmpipe")) && !cfg.gpuKernels
 	b.maxWG = int(b.limits.MaxComputeWorkgroupsPerDimension)
 	if b.maxWG == 0 {
 		b.maxWG = 65535

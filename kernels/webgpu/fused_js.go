@@ -133,9 +133,60 @@ func (b *Backend) SwiGLU(x, gate, up kernels.Tensor) kernels.Tensor {
 	shape := append(slices.Clone(tx.shape[:len(tx.shape)-1]), n)
 	out := b.output("matvec", shape)
 	if live(tx, tg, tu, out) && out.n > 0 {
-		b.matvec(tg, tx, out, rows, n, k, []uint32{epiNone, 1}, nil, tu)
+		b.matvec(tg, tx, out, rows, n, k, []uint32{epiNone, 1}, nil, tu, rmsNorm{})
 	}
 	return out
 }
 
 var _ kernels.SwiGLUer = (*Backend)(nil)
+
+// RMSNormMatMul is matvec.wgsl's NORM variant for a decode step's few rows
+// on a GPU: the norm applied to x as the product reads it, no dispatch and
+// no temporary for the norm (kernels.NormMatMuler). Prefill, software
+// adapters (where the norm's own dispatch measured free: BENCHMARKS.md),
+// a K not a multiple of 4 and a norm without gamma take RMSNorm then
+// MatMul.
+func (b *Backend) RMSNormMatMul(x, gamma kernels.Tensor, eps float32, w kernels.Tensor) kernels.Tensor {
+	return b.normMatVec(x, gamma, eps, w, nil)
+}
+
+// RMSNormSwiGLU is RMSNormMatMul for SwiGLU's gate and up together
+// (matvec.wgsl's DUAL and NORM).
+func (b *Backend) RMSNormSwiGLU(x, gamma kernels.Tensor, eps float32, gate, up kernels.Tensor) kernels.Tensor {
+	return b.normMatVec(x, gamma, eps, gate, up)
+}
+
+var _ kernels.NormMatMuler = (*Backend)(nil)
+
+// normMatVec computes RMSNorm(x)·wᵀ, or with up SiLU(RMSNorm(x)·wᵀ) ·
+// (RMSNorm(x)·upᵀ), in one matvec where it can.
+func (b *Backend) normMatVec(x, gamma kernels.Tensor, eps float32, w, up kernels.Tensor) kernels.Tensor {
+	tx, tw := b.f32(x, "rms_norm_matvec"), b.tensor(w, "rms_norm_matvec")
+	if len(tx.shape) < 2 || len(tw.shape) != 2 || tw.shape[1] != tx.shape[len(tx.shape)-1] {
+		panic(fmt.Sprintf("webgpu: rms_norm_matvec: x %v and weight %v: need [.., K] and [N, K]", tx.shape, tw.shape))
+	}
+	n, k := tw.shape[0], tw.shape[1]
+	rows := tx.n / max(k, 1)
+	var tu *tensor
+	if up != nil {
+		tu = b.tensor(up, "rms_norm_matvec")
+		if !slices.Equal(tu.shape, tw.shape) || tu.dt != tw.dt {
+			panic(fmt.Sprintf("webgpu: rms_norm_matvec: gate %v %v and up %v %v differ", tw.dt, tw.shape, tu.dt, tu.shape))
+		}
+	}
+	if gamma == nil || b.software || rows > matvecRows || k == 0 || k%4 != 0 {
+		h := b.RMSNorm(x, gamma, eps)
+		defer b.Free(h)
+		if up != nil {
+			return b.SwiGLU(h, w, up)
+		}
+		return b.MatMul(h, w, true)
+	}
+	g := b.f32(gamma, "rms_norm_matvec")
+	checkVec("rms_norm_matvec", "gamma", g, k)
+	out := b.output("matvec", append(slices.Clone(tx.shape[:len(tx.shape)-1]), n))
+	if live(tx, tw, g, out) && (tu == nil || live(tu)) {
+		b.matvec(tw, tx, out, rows, n, k, []uint32{epiNone, 1}, nil, tu, rmsNorm{gamma: g, eps: eps})
+	}
+	return out
+}

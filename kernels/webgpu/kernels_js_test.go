@@ -88,8 +88,14 @@ var gpuChoiceCases = []string{
 }
 
 // gpuMatVecCases: f32, f16 widened, Q8_0 and Q4_0 weights, a fused
-// epilogue and DUAL.
+// epilogue, DUAL and NORM (with and without DUAL).
 var gpuMatVecCases = []string{
+	"RMSNormMatMul/Q8_0 x[1 1 96] w [37 96]",
+	"RMSNormMatMul/Q4_0 x[1 3 64] w [45 64]",
+	"RMSNormMatMul/F32 x[1 1 44] w [19 44]",
+	"RMSNormSwiGLU/Q8_0 x[1 1 96] w [37 96]",
+	"RMSNormSwiGLU/Q4_0 x[2 64] w [21 64]",
+	"RMSNormSwiGLU/F32 x[1 1 44] w [19 44]",
 	"MatMul/F16 a[3 40] b[17 40]",
 	"MatMulAdd/Q8_0 a[1 3 64] b[45 64] c[1 3 45]",
 	"SwiGLU/Q8_0 a[1 1 96] gate, up [37 96]",

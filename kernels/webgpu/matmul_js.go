@@ -110,7 +110,7 @@ func (b *Backend) matmul(x, w kernels.Tensor, transB bool, e epilogue) kernels.T
 	}
 	switch {
 	case transB && shared && batch*m <= matvecRows:
-		b.matvec(tb, ta, out, batch*m, n, k, epi, cbuf, nil)
+		b.matvec(tb, ta, out, batch*m, n, k, epi, cbuf, nil, rmsNorm{})
 	case shared: // one weight for every batch: a is batch*m rows
 		b.matmulTiled(ta, tb, out, transB, 1, batch*m, n, k, 0, epi, cbuf)
 	default:
@@ -125,11 +125,19 @@ func (b *Backend) matmul(x, w kernels.Tensor, transB bool, e epilogue) kernels.T
 // wins.
 const matvecRows = 4
 
+// rmsNorm is an RMSNorm that matvec.wgsl applies to a as it reads it
+// (NORM; GPUs only, k % 4 == 0): gamma nil for none.
+type rmsNorm struct {
+	gamma *tensor
+	eps   float32
+}
+
 // matvec runs matvec.wgsl (matvec_rows.wgsl on software adapters):
 // out[r, :] = W · a[r, :] for rows r, through the epilogue (epi: its
 // Params words; c: its operand); with w2 (DUAL), out = SiLU(W · a) *
-// (W2 · a) instead.
-func (b *Backend) matvec(w, a, out *tensor, rows, n, k int, epi []uint32, c *wgpu.Buffer, w2 *tensor) {
+// (W2 · a) instead; with norm.gamma, a is RMSNorm(a) (then epi must be
+// none).
+func (b *Backend) matvec(w, a, out *tensor, rows, n, k int, epi []uint32, c *wgpu.Buffer, w2 *tensor, norm rmsNorm) {
 	defs := wgsl.Defs{"AT": "f32"}
 	weight := func(t *tensor) []*wgpu.Buffer {
 		if t.quantized() {
@@ -141,7 +149,12 @@ func (b *Backend) matvec(w, a, out *tensor, rows, n, k int, epi []uint32, c *wgp
 	if w2 != nil {
 		defs["DUAL"] = "1"
 		bufs = append(bufs, weight(w2)...)
-	} else {
+	}
+	if norm.gamma != nil {
+		defs["NORM"] = "1"
+		c = norm.gamma.buf
+	}
+	if w2 == nil || norm.gamma != nil {
 		bufs = append(bufs, c)
 	}
 	bufs = append(bufs, out.buf)
@@ -180,6 +193,7 @@ func (b *Backend) matvec(w, a, out *tensor, rows, n, k int, epi []uint32, c *wgp
 	}
 	b.costNext("matvec", flops)
 	words := append([]uint32{uint32(rows), uint32(n), uint32(k), uint32(groups)}, epi...)
+	words = append(words, f32w(norm.eps))
 	b.run(b.variant(shader, defs), words, x, y, uint32(rows), bufs...)
 }
 

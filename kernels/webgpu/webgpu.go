@@ -30,6 +30,7 @@ type config struct {
 	guardBands     bool
 	maxTensorBytes uint64
 	noSubgroups    bool
+	gpuKernels     bool
 	noTimestamps   bool
 	stampChunks    int // batches of timestamps read back at once; 0: stampChunks
 	tiles          *Tiles
@@ -61,6 +62,11 @@ func WithMaxTensorBytes(n uint64) Option { return func(c *config) { c.maxTensorB
 // WithoutSubgroups keeps the device from enabling the subgroups feature, so
 // kernels take their fallback paths (tests use it to cover both).
 func WithoutSubgroups() Option { return func(c *config) { c.noSubgroups = true } }
+
+// WithGPUKernels gives a software adapter (SwiftShader) the kernels a
+// hardware GPU gets: tests use it to check a whole model's GPU path on CI's
+// software adapter.
+func WithGPUKernels() Option { return func(c *config) { c.gpuKernels = true } }
 
 // WithoutTimestamps keeps the device from enabling 'timestamp-query', so
 // Profile times every dispatch by submitting it alone and waiting for the

@@ -19,7 +19,9 @@
 // fused bias, residual or SwiGLU gate). DUAL (kernels.SwiGLU): a second
 // weight W2 of W's shape and dtype, each row of a read once for both, out =
 // SiLU(a·W) * (a·W2): a SwiGLU MLP's gate and up projections in one
-// dispatch.
+// dispatch. NORM (kernels.RMSNormMatMul and RMSNormSwiGLU; Q8, Q4 or AVEC):
+// a is an RMSNorm's input and c its gamma; the lanes also sum a's squares
+// and the row's sums are scaled by its 1/rms (matvec_io.wgsli's normed).
 
 #if SUBGROUPS
 enable subgroups;
@@ -31,7 +33,12 @@ const LANES = {{LANES}}u;
 const WG = {{WG}}u; // invocations per workgroup
 const ROWS = WG / LANES; // weight rows per workgroup
 
-var<workgroup> part: array<vec2f, WG>; // a lane's (or subgroup's) sums for W and W2
+#if NORM
+alias Sums = vec3f; // for W, W2 and (NORM) a's squares
+#else
+alias Sums = vec2f;
+#endif
+var<workgroup> part: array<Sums, WG>; // a lane's (or subgroup's) sums
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
@@ -62,7 +69,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
                 let q2 = qs2[blk * 2u + h];
 #endif
                 for (var w = 0u; w < 4u; w++) {
-                    let av = a[ab + 4u * h + w];
+                    let av = normed(a[ab + 4u * h + w], bk * 8u + 4u * h + w);
                     d += dot(unpack_i8(q[w]), av);
 #if DUAL
                     d2 += dot(unpack_i8(q2[w]), av);
@@ -89,8 +96,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
             let q2 = qs2[blk];
 #endif
             for (var w = 0u; w < 4u; w++) {
-                let lo_a = a[ab + w];
-                let hi_a = a[ab + 4u + w];
+                let lo_a = normed(a[ab + w], bk * 8u + w);
+                let hi_a = normed(a[ab + 4u + w], bk * 8u + 4u + w);
                 let bytes = (vec4u(q[w]) >> vec4u(0u, 8u, 16u, 24u)) & vec4u(0xffu);
                 d += dot(vec4f(vec4i(bytes & vec4u(0xfu)) - vec4i(8)), lo_a) + dot(vec4f(vec4i(bytes >> vec4u(4u)) - vec4i(8)), hi_a);
 #if DUAL
@@ -106,7 +113,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
 #elif AVEC
         let k4 = p.k / 4u;
         for (var i = lane; i < k4; i += LANES) {
-            let av = a[row * k4 + i];
+            let av = normed(a[row * k4 + i], i);
             s += dot(av, w[n * k4 + i]);
 #if DUAL
             s2 += dot(av, w2[n * k4 + i]);
@@ -122,7 +129,11 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
         }
 #endif
     }
-    var acc = vec2f(s, s2);
+#if NORM
+    var acc = Sums(s, s2, ss);
+#else
+    var acc = Sums(s, s2);
+#endif
 #if SUBGROUPS
     // w lanes of a row share a subgroup (both are powers of two, rows
     // start at multiples of LANES): a butterfly leaves their sum in each.
@@ -134,9 +145,9 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
         let nn = g * ROWS + t;
         if (nn < p.n) {
             let per = LANES / w;
-            var sum = vec2f(0.0);
+            var sum = Sums(0.0);
             for (var l = 0u; l < per; l++) { sum += part[t * per + l]; }
-            out[row * p.n + nn] = finish(row * p.n + nn, sum);
+            out[row * p.n + nn] = finish(row * p.n + nn, scaled(sum));
         }
     }
 #else
@@ -145,10 +156,19 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
     if (t < ROWS) {
         let nn = g * ROWS + t;
         if (nn < p.n) {
-            var sum = vec2f(0.0);
+            var sum = Sums(0.0);
             for (var l = 0u; l < LANES; l++) { sum += part[t * LANES + l]; }
-            out[row * p.n + nn] = finish(row * p.n + nn, sum);
+            out[row * p.n + nn] = finish(row * p.n + nn, scaled(sum));
         }
     }
+#endif
+}
+
+// scaled is a row's sums for W and W2, times 1/rms of a's row with NORM.
+fn scaled(sum: Sums) -> vec2f {
+#if NORM
+    return sum.xy * rms_scale(sum.z);
+#else
+    return sum;
 #endif
 }

@@ -84,12 +84,13 @@ func (m *Model) forward(ids []int32, cache *KVCache, lastOnly bool) ([]float32, 
 	if lastOnly {
 		x = s.add(m.b.Rows(x, len(ids)-1, 1))
 	}
+	var logits kernels.Tensor
 	if c.Arch == "gpt2" {
 		x = s.add(m.b.LayerNorm(x, m.w.OutNorm, m.w.OutNormB, c.NormEps))
+		logits = s.add(m.b.MatMul(x, m.w.Output, true))
 	} else {
-		x = s.add(m.b.RMSNorm(x, m.w.OutNorm, c.NormEps))
+		logits = s.add(kernels.RMSNormMatMul(m.b, x, m.w.OutNorm, c.NormEps, m.w.Output))
 	}
-	logits := s.add(m.b.MatMul(x, m.w.Output, true))
 	return cache.readBack(logits)
 }
 
@@ -119,17 +120,18 @@ func (m *Model) gpt2Block(s *scope, i int, x kernels.Tensor, cache *KVCache) ker
 // residual adds ride on the matmuls (kernels.MatMulFuser), gate and up are
 // one pass (kernels.SwiGLU); the KV cache grows in place
 // (kernels.AppendRows): 8 dispatches a decoded block on WebGPU instead of 19.
+// On a GPU the two norms ride on the matrix-vector products that read them
+// (kernels.NormMatMuler): 6.
 func (m *Model) llamaBlock(s *scope, i int, x kernels.Tensor, cache *KVCache, pos0 int) kernels.Tensor {
 	b, c, l := m.b, m.Config, &m.w.layers[i]
-	h := s.add(b.RMSNorm(x, l.AttnNorm, c.NormEps))
-	q, k, v := kernels.SplitQKV(b, s.add(b.MatMul(h, l.QKV, true)), c.Heads, c.KVHeads, pos0, c.RopeBase)
+	qkv := s.add(kernels.RMSNormMatMul(b, x, l.AttnNorm, c.NormEps, l.QKV))
+	q, k, v := kernels.SplitQKV(b, qkv, c.Heads, c.KVHeads, pos0, c.RopeBase)
 	q, k, v = s.add(q), s.add(k), s.add(v)
 	k, v = cache.append(s, i, k, v)
 	cache.observe(s, i, c, q, k)
 	a := s.add(b.Attention(q, k, v, c.Heads, c.KVHeads, true))
 	x = s.add(kernels.MatMulAdd(b, a, l.O, x, true))
-	h = s.add(b.RMSNorm(x, l.FFNNorm, c.NormEps))
-	u := s.add(kernels.SwiGLU(b, h, l.Gate, l.Up))
+	u := s.add(kernels.RMSNormSwiGLU(b, x, l.FFNNorm, c.NormEps, l.Gate, l.Up))
 	return s.add(kernels.MatMulAdd(b, u, l.Down, x, true))
 }
 

@@ -15,21 +15,36 @@ import (
 // with Dawn on SwiftShader,
 //
 //	GOOS=js GOARCH=wasm go test -exec=$PWD/scripts/dawn-exec -run WebGPU ./models/text/
+//
+// On a software adapter it runs twice: with the kernels the backend picks
+// there, and with a hardware GPU's (webgpu.WithGPUKernels: the
+// lanes-per-row matvec with the RMSNorm folded in, tiled attention,
+// 256-wide reductions), so that CI checks both paths against PyTorch.
 func TestWebGPUForwardMatchesPyTorch(t *testing.T) {
-	b, err := webgpu.New()
-	if err != nil {
-		t.Fatalf("webgpu.New: %v", err)
-	}
-	t.Logf("backend: %s", b.Name())
-	for _, name := range []string{"gpt2", "llama"} {
-		t.Run(name, func(t *testing.T) {
-			m := loadTestModel(t, b, name)
-			defer m.Close()
-			checkGolden(t, m, name, 1e-4)
-			if err := b.Err(); err != nil {
-				t.Fatal(err)
-			}
-		})
+	for _, kind := range []string{"chosen kernels", "GPU kernels"} {
+		var opts []webgpu.Option
+		if kind == "GPU kernels" {
+			opts = append(opts, webgpu.WithGPUKernels())
+		}
+		b, err := webgpu.New(opts...)
+		if err != nil {
+			t.Fatalf("webgpu.New: %v", err)
+		}
+		t.Logf("backend: %s, %s", b.Name(), kind)
+		for _, name := range []string{"gpt2", "llama"} {
+			t.Run(kind+"/"+name, func(t *testing.T) {
+				m := loadTestModel(t, b, name)
+				defer m.Close()
+				checkGolden(t, m, name, 1e-4)
+				if err := b.Err(); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+		b.Close()
+		if kind == "chosen kernels" && !b.Software() {
+			break // a hardware GPU: its chosen kernels were the GPU's
+		}
 	}
 }
 

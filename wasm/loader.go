@@ -165,6 +165,9 @@ func (a *app) load() error {
 	_, gpu := a.backend.(*webgpu.Backend)
 	a.onCPU = !gpu
 	a.ui.setBackend(a.backend.Name())
+	if wb, ok := a.backend.(*webgpu.Backend); ok && wb.Software() {
+		a.ui.softwareHint()
+	}
 	u, err := diffusion.Load(a.backend, f)
 	if err != nil {
 		return fmt.Errorf("the model %s does not load: %w", e.ID, err)

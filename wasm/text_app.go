@@ -134,10 +134,11 @@ func (a *textApp) boot() error {
 	}
 	wb, gpu := a.backend.(*webgpu.Backend)
 	a.onCPU = !gpu
+	a.ui.setBackend(a.backend.Name())
 	if gpu && wb.Software() {
 		a.view.refreshEvery(softwareRefresh)
+		a.ui.softwareHint()
 	}
-	a.ui.setBackend(a.backend.Name())
 	e, err := pickModel(models, a.settings.Model)
 	if err != nil {
 		a.ui.message("The link's model was refused: " + err.Error())

@@ -53,6 +53,7 @@ await withBrowser(async ({ url, context, server }) => {
     { timeoutS: 180, what: 'the model to load' });
   const first = await state(page);
   const weightsLine = await page.textContent('#weights-label');
+  const cpuLink = await page.getAttribute('#use-cpu', 'href').catch(() => null);
 
   await check('the model downloads and loads on WebGPU', () => {
     assert.equal(first.phase, 'ready', `phase ${first.phase}, error: ${first.error}`);
@@ -61,6 +62,10 @@ await withBrowser(async ({ url, context, server }) => {
     // The step's kernels compiled while it loaded (webgpu Precompile).
     assert.ok(first.kernels?.compiled > 0, `kernels: ${JSON.stringify(first.kernels)}`);
     assert.match(weightsLine, /\d+ GPU kernels compiled in [\d.]+ s/);
+    // SwiftShader is a software adapter: the backend line links to this
+    // page, same settings, on the CPU path.
+    assert.equal(first.softwareAdapter, true);
+    assert.ok(cpuLink && /[?&]backend=cpu(&|$)/.test(cpuLink) && /[?&]class=sneaker(&|$)/.test(cpuLink), `link: ${cpuLink}`);
     assert.ok(first.classes.includes('sneaker'), `classes: ${first.classes}`);
     assert.equal(new URLSearchParams(first.settings).get('class'), 'sneaker');
   });

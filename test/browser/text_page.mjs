@@ -122,6 +122,20 @@ await withBrowser(async ({ url, context }) => {
     assert.doesNotMatch(line, /compil/);
   });
 
+  await check('on a software adapter, a link opens the page on the CPU path with its settings', async () => {
+    assert.equal((await state(page)).softwareAdapter, true);
+    await page.fill('#f-seed', '77');
+    await page.dispatchEvent('#f-seed', 'change');
+    await waitFor(page, () => /[?&]seed=77(&|$)/.test(location.search), null, { what: 'the seed in the address', timeoutS: 10 });
+    await page.click('#use-cpu');
+    await waitFor(page, () => window.genplay.phase === 'ready' && /^cpu/.test(window.genplay.backend || ''), null,
+      { what: 'the CPU path', timeoutS: 60 });
+    const q = new URL(page.url()).searchParams;
+    assert.equal(q.get('backend'), 'cpu');
+    assert.equal(q.get('seed'), '77');
+    assert.equal((await state(page)).model, 'gocode-q8_0');
+  });
+
   await check('a .gguf opened from disk runs, and the stop button stops', async () => {
     await page.goto(`${url}text.html?${q({ prompt: 'the llama', n: 1000, backend: 'cpu' })}`);
     await waitFor(page, () => window.genplay.phase === 'ready', null, { what: 'ready', timeoutS: 120 });

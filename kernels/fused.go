@@ -37,6 +37,17 @@ type ChannelAdder interface {
 	AddChannels(x, p Tensor) Tensor
 }
 
+// Conv2dChannelAdder adds a per-(image, channel) value to a convolution's
+// output as it is stored: the time embedding a UNet resnet adds after its
+// first convolution, one dispatch and one pass over the feature map fewer.
+// A model falls back to Conv2d then ChannelAdder's AddChannels (or its own
+// broadcast).
+type Conv2dChannelAdder interface {
+	// Conv2dAddChannels is AddChannels(Conv2d(x, w, bias, stride, pad), p),
+	// p with the output's N·O values.
+	Conv2dAddChannels(x, w, bias, p Tensor, stride, pad int) Tensor
+}
+
 // MatMulFuser applies an elementwise op to a matrix product as it is
 // stored: one dispatch instead of two, and the product is never written
 // out on its own. Decoders need it twice per block (the residual adds) and

@@ -84,6 +84,9 @@ func Cases() []Case {
 		rmsNormMatMulCase(quant.F32, true, []int{1, 1, 44}, 19),
 		conv2dAddCase(2, 3, 7, 6, 5, 3, 1, 1),
 		conv2dAddCase(1, 4, 9, 9, 8, 3, 2, 1),
+		conv2dAddChannelsCase(2, 3, 7, 6, 5, 3, 1, 1),  // scalar stores (6x7 pixels)
+		conv2dAddChannelsCase(2, 4, 8, 8, 12, 3, 1, 1), // vec4 stores
+		conv2dAddChannelsCase(1, 9, 9, 10, 20, 3, 2, 1),
 		splitQKVCase(0, 1, 5, 4, 2, 8, 3, 10000),
 		splitQKVCase(1, 1, 5, 4, 2, 8, 3, 10000),
 		splitQKVCase(2, 1, 5, 4, 2, 8, 3, 10000),

@@ -32,4 +32,4 @@ func TestFusedFallbacks(t *testing.T) {
 }
 
 // fusedOps are the ops of kernels/fused.go.
-var fusedOps = map[string]bool{"RMSNormMatMul": true, "RMSNormSwiGLU": true, "GroupNormSiLU": true, "AddChannels": true, "MatMulAdd": true, "MatMulGated": true, "AppendRows": true, "Conv2dAdd": true, "SplitQKV": true, "SwiGLU": true}
+var fusedOps = map[string]bool{"RMSNormMatMul": true, "RMSNormSwiGLU": true, "GroupNormSiLU": true, "AddChannels": true, "MatMulAdd": true, "MatMulGated": true, "AppendRows": true, "Conv2dAdd": true, "Conv2dAddChannels": true, "SplitQKV": true, "SwiGLU": true}

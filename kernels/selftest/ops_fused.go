@@ -51,22 +51,28 @@ func addChannelsCase(shape ...int) Case {
 		build: func(e *env) op {
 			x, xd := e.f32("x", 1, shape...)
 			p, pd := e.f32("p", 1, shape[0], shape[1])
-			run := func() kernels.Tensor {
-				if ca, ok := e.b.(kernels.ChannelAdder); ok {
-					return ca.AddChannels(x, p)
-				}
-				ones, _ := e.f32Around("ones", 1, 0, 1, inner)
-				wide := e.b.MatMul(e.b.Reshape(p, rows, 1), ones, false)
-				e.keep(wide)
-				return e.b.Add(x, e.b.Reshape(wide, shape...))
-			}
 			return op{
-				run:   run,
+				run:   func() kernels.Tensor { return e.addChannels(x, p) },
 				want:  func() []float32 { return ref.AddChannels(xd, pd, rows, inner) },
 				shape: shape,
 			}
 		},
 	}
+}
+
+// addChannels adds p [N, C] to x [N, C, ...] as a UNet does: with the
+// backend's AddChannels, else (it is optional) a MatMul by a row of ones to
+// broadcast p, then Add.
+func (e *env) addChannels(x, p kernels.Tensor) kernels.Tensor {
+	if ca, ok := e.b.(kernels.ChannelAdder); ok {
+		return ca.AddChannels(x, p)
+	}
+	shape := x.Shape()
+	rows := shape[0] * shape[1]
+	ones, _ := e.f32Around("ones", 1, 0, 1, numel(shape)/rows)
+	wide := e.b.MatMul(e.b.Reshape(p, rows, 1), ones, false)
+	e.keep(wide)
+	return e.b.Add(x, e.b.Reshape(wide, shape...))
 }
 
 // matmulEpilogueCase checks a matrix product with a fused epilogue against
@@ -296,6 +302,42 @@ func rmsNormMatMulCase(dt quant.DType, dual bool, ashape []int, n int) Case {
 					return p
 				},
 				shape: append(slices.Clone(ashape[:len(ashape)-1]), n),
+			}
+		},
+	}
+}
+
+// conv2dAddChannelsCase checks kernels.Conv2dChannelAdder's
+// Conv2dAddChannels against the reference Conv2d then AddChannels. A
+// backend without the op runs Conv2d then AddChannels, as the UNet does.
+func conv2dAddChannelsCase(n, c, h, w, o, k, stride, pad int) Case {
+	oh, ow := (h+2*pad-k)/stride+1, (w+2*pad-k)/stride+1
+	out := []int{n, o, oh, ow}
+	return Case{
+		Op:    "Conv2dAddChannels",
+		Shape: fmt.Sprintf("x[%d %d %d %d] w[%d %d %d %d] s%d p%d", n, c, h, w, o, c, k, k, stride, pad),
+		FLOPs: 2 * float64(n*o*oh*ow*c*k*k),
+		Bytes: f * float64(n*c*h*w+o*c*k*k+numel(out)+n*o),
+		tol:   tolLinear,
+		build: func(e *env) op {
+			x, xd := e.f32("x", 1, n, c, h, w)
+			wt, wd := e.f32("w", 1, o, c, k, k)
+			b, bd := e.f32("bias", 1, o)
+			p, pd := e.f32("p", 2, n, o)
+			run := func() kernels.Tensor {
+				if f, ok := e.b.(kernels.Conv2dChannelAdder); ok {
+					return f.Conv2dAddChannels(x, wt, b, p, stride, pad)
+				}
+				conv := e.b.Conv2d(x, wt, b, stride, pad)
+				e.keep(conv)
+				return e.addChannels(conv, p)
+			}
+			return op{
+				run: run,
+				want: func() []float32 {
+					return ref.AddChannels(ref.Conv2d(xd, wd, bd, n, c, h, w, o, k, stride, pad), pd, n*o, oh*ow)
+				},
+				shape: out,
 			}
 		},
 	}

@@ -80,6 +80,7 @@ var gpuChoiceCases = []string{
 	"Conv2d x[1 9 9 10] w[20 9 3 3] s1 p1 bias=true",
 	"MatMulGated/Q4_0 a[1 33 64] b[21 64] c[1 33 21]",
 	"Conv2dAdd x[1 4 9 9] w[8 4 3 3] s2 p1",
+	"Conv2dAddChannels x[2 4 8 8] w[12 4 3 3] s1 p1",
 	// The 256-wide reductions (reduce.wgsli) that SwiftShader runs serially.
 	"RMSNorm x[3 17]",
 	"LayerNorm x[2 3 33] affine=false",

@@ -40,8 +40,8 @@ func (b *Backend) MatMulAddGELU(x, w, bias kernels.Tensor, transB bool) kernels.
 var _ kernels.BiasGELUer = (*Backend)(nil)
 
 // epilogue is what matvec.wgsl and matmul_tiled.wgsl do to each output
-// before storing it (epilogue.wgsli): nothing, add c, gate by SiLU(c), or
-// add c then GELU.
+// before storing it (epilogue.wgsli): nothing, add c, gate by SiLU(c), add
+// c then GELU, or (conv2d) add c's value of the output's (image, channel).
 type epilogue struct {
 	op uint32
 	c  kernels.Tensor
@@ -52,6 +52,7 @@ const (
 	epiAdd
 	epiGate
 	epiAddGELU
+	epiAddChannels
 )
 
 // epilogueArgs returns the epilogue's Params words (epi, c_len) and its operand's
@@ -62,13 +63,18 @@ func (b *Backend) epilogueArgs(e epilogue, shape []int) ([]uint32, *wgpu.Buffer,
 	}
 	tc := b.f32(e.c, "matmul epilogue")
 	ok := len(tc.shape) <= len(shape) && slices.Equal(shape[len(shape)-len(tc.shape):], tc.shape) && tc.n > 0
-	if e.op == epiGate {
+	cLen := tc.n
+	switch e.op {
+	case epiGate:
 		ok = slices.Equal(shape, tc.shape)
+	case epiAddChannels: // shape is [N, C, H, W], c has N·C values
+		ok = len(shape) == 4 && tc.n == shape[0]*shape[1] && tc.n > 0
+		cLen = shape[2] * shape[3]
 	}
 	if !ok {
 		panic(fmt.Sprintf("webgpu: matmul: the fused operand %v does not fit the product %v", tc.shape, shape))
 	}
-	return []uint32{e.op, uint32(tc.n)}, tc.buf, tc.buf != nil
+	return []uint32{e.op, uint32(cLen)}, tc.buf, tc.buf != nil
 }
 
 func (b *Backend) matmul(x, w kernels.Tensor, transB bool, e epilogue) kernels.Tensor {

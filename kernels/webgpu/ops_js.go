@@ -169,18 +169,26 @@ func (b *Backend) ConcatChannels(x, y kernels.Tensor) kernels.Tensor {
 }
 
 func (b *Backend) Conv2d(x, w, bias kernels.Tensor, stride, pad int) kernels.Tensor {
-	return b.conv2d(x, w, bias, nil, stride, pad)
+	return b.conv2d(x, w, bias, stride, pad, epilogue{})
 }
 
 // Conv2dAdd is Conv2d with r added as each output is stored
 // (kernels.Conv2dAdder).
 func (b *Backend) Conv2dAdd(x, w, bias, r kernels.Tensor, stride, pad int) kernels.Tensor {
-	return b.conv2d(x, w, bias, r, stride, pad)
+	return b.conv2d(x, w, bias, stride, pad, epilogue{op: epiAdd, c: r})
 }
 
 var _ kernels.Conv2dAdder = (*Backend)(nil)
 
-func (b *Backend) conv2d(x, w, bias, r kernels.Tensor, stride, pad int) kernels.Tensor {
+// Conv2dAddChannels is Conv2d with p's value of each output's (image,
+// channel) added as it is stored (kernels.Conv2dChannelAdder).
+func (b *Backend) Conv2dAddChannels(x, w, bias, p kernels.Tensor, stride, pad int) kernels.Tensor {
+	return b.conv2d(x, w, bias, stride, pad, epilogue{op: epiAddChannels, c: p})
+}
+
+var _ kernels.Conv2dChannelAdder = (*Backend)(nil)
+
+func (b *Backend) conv2d(x, w, bias kernels.Tensor, stride, pad int, e epilogue) kernels.Tensor {
 	tx, tw, tb := b.f32(x, "conv2d"), b.f32(w, "conv2d"), b.opt(bias, "conv2d")
 	if len(tx.shape) != 4 || len(tw.shape) != 4 || tw.shape[1] != tx.shape[1] || tw.shape[2] != tw.shape[3] || stride < 1 || pad < 0 {
 		panic(fmt.Sprintf("webgpu: conv2d: x %v, w %v, stride %d, pad %d: need x [N, C, H, W], w [O, C, k, k]", tx.shape, tw.shape, stride, pad))
@@ -193,13 +201,9 @@ func (b *Backend) conv2d(x, w, bias, r kernels.Tensor, stride, pad int) kernels.
 		panic(fmt.Sprintf("webgpu: conv2d: x %v with kernel %d, pad %d gives no output", tx.shape, k, pad))
 	}
 	shape := []int{n, o, oh, ow}
-	e := epilogue{}
-	if r != nil {
-		e = epilogue{op: epiAdd, c: r}
-	}
 	epi, rbuf, rLive := b.epilogueArgs(e, shape)
-	if r != nil && !slices.Equal(r.Shape(), shape) {
-		panic(fmt.Sprintf("webgpu: conv2d: the residual %v is not the output's shape %v", r.Shape(), shape))
+	if e.op == epiAdd && !slices.Equal(e.c.Shape(), shape) {
+		panic(fmt.Sprintf("webgpu: conv2d: the residual %v is not the output's shape %v", e.c.Shape(), shape))
 	}
 	out := b.output("conv2d", shape)
 	if live(tx, tw, tb, out) && rLive && out.n > 0 {

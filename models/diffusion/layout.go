@@ -17,6 +17,17 @@ func (g *graph) addChannels(x, p kernels.Tensor) kernels.Tensor {
 	return g.add(x, g.expand(p, x.Shape()))
 }
 
+// convAddChannels is conv(x, c) stride 1 with p [B, C_out, 1, 1] added to
+// every position: the time embedding after a resnet's first convolution,
+// added as the convolution stores (kernels.Conv2dChannelAdder) where the
+// backend can.
+func (g *graph) convAddChannels(x kernels.Tensor, c Conv, p kernels.Tensor) kernels.Tensor {
+	if f, ok := g.b.(kernels.Conv2dChannelAdder); ok {
+		return g.keep(f.Conv2dAddChannels(x, c.Weight, c.Bias, p, 1, c.Weight.Shape()[2]/2))
+	}
+	return g.addChannels(g.conv(x, c, 1), p)
+}
+
 // expand broadcasts p [B, C, 1, 1] to shape [B, C, H, W], one value per
 // batch element and channel (Add only broadcasts over leading dimensions):
 // a MatMul by a row of ones repeats each value H·W times.

@@ -217,8 +217,7 @@ func (g *graph) forward(x kernels.Tensor, t []float32, y []int32) kernels.Tensor
 
 // resnet is ResnetBlock.forward; stemb is silu(temb).
 func (g *graph) resnet(x, stemb kernels.Tensor, r *Resnet) kernels.Tensor {
-	h := g.conv(g.normSiLU(x, r.Norm1), r.Conv1, 1)
-	h = g.addChannels(h, g.conv(stemb, r.TimeEmbProj, 1))
+	h := g.convAddChannels(g.normSiLU(x, r.Norm1), r.Conv1, g.conv(stemb, r.TimeEmbProj, 1))
 	if r.Shortcut != nil {
 		x = g.conv(x, *r.Shortcut, 1)
 	}

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/genplay/genplay/kernels"
 	"github.com/genplay/genplay/kernels/ref"
+	"github.com/genplay/genplay/kernels/wgpu"
 )
 
 // TestPrecompile rehearses a small op sequence (a tiled matmul, a
@@ -101,5 +103,29 @@ func TestPrecompile(t *testing.T) {
 	}
 	if err := b.Err(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestComputePipelineAsyncError: an async pipeline that cannot be made (no
+// such entry point) reports why from Wait, and the device stays usable.
+func TestComputePipelineAsyncError(t *testing.T) {
+	b := backend(t)
+	mod, err := b.Device().CreateShaderModule(&wgpu.ShaderModuleDescriptor{
+		Label: "ok", WGSL: "@compute @workgroup_size(1) fn main() {}",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = b.Device().CreateComputePipelineAsync(&wgpu.ComputePipelineDescriptor{Label: "bad", Module: mod, EntryPoint: "nope"}).Wait()
+	if err == nil || !strings.Contains(err.Error(), `"bad"`) {
+		t.Fatalf("Wait: got %v, want the pipeline's error naming it", err)
+	}
+	t.Logf("async pipeline error: %v", err)
+	good, err := b.Device().CreateComputePipelineAsync(&wgpu.ComputePipelineDescriptor{Label: "good", Module: mod, EntryPoint: "main"}).Wait()
+	if err != nil || good == nil {
+		t.Fatalf("a valid pipeline after the bad one: %v", err)
+	}
+	if err := b.Err(); err != nil {
+		t.Errorf("the rejected pipeline leaked into the device error: %v", err)
 	}
 }

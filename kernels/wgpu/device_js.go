@@ -233,9 +233,9 @@ type PendingComputePipeline struct {
 }
 
 // CreateComputePipelineAsync starts compiling a pipeline and returns at
-// once. Browsers compile async pipelines off their GPU process's main
-// thread, so several started together compile side by side, where
-// CreateComputePipeline compiles one at a time, each as it is first made.
+// once, so that several can be started before waiting on any: a browser
+// may then compile them off its GPU process's main thread, side by side
+// (on SwiftShader with 2 cores it was no faster than one at a time).
 func (d *Device) CreateComputePipelineAsync(desc *ComputePipelineDescriptor) *PendingComputePipeline {
 	pp := &PendingComputePipeline{label: desc.Label}
 	var p js.Value

@@ -5,8 +5,9 @@
 //   - text.html, fortunes: window.genplay.tokPerS (decoded tokens a second
 //     after the first) and ttftMs (the first token, prefill and pipeline
 //     compiles included);
-//   - index.html, fashion: window.genplay.msPerStep of the last step (the
-//     first pays for the pipeline compiles).
+//   - index.html, fashion: window.genplay.msPerStep of the last step;
+//   - both: window.genplay.kernels.ms, the GPU kernels' compile while the
+//     page loads (webgpu Precompile; before it, a first run paid for it).
 //
 //	make wasm build && node bench/page_speed.mjs [runs] [tokens] [steps] [web dir]
 //
@@ -38,23 +39,25 @@ await withBrowser(async ({ url, context }) => {
   console.log(`# ${dir}`);
   await check(`text: ${runs} runs of ${tokens} tokens`, async () => {
     const q = new URLSearchParams({ model: 'fortunes', prompt: 'Q: What', seed: 3, n: tokens, autoplay: 1 });
-    const rates = [], firsts = [];
+    const rates = [], firsts = [], compiles = [];
     for (let i = 0; i < runs; i++) {
       const st = await load(page, `${url}text.html?${q}`, 'the text run');
       rates.push(st.tokPerS);
       firsts.push(st.ttftMs);
-      console.log(`# text run ${i}: ${st.steps.length} tokens, ${st.tokPerS.toFixed(1)} tokens/s after the first, first at ${st.ttftMs.toFixed(0)} ms`);
+      compiles.push(st.kernels?.ms ?? NaN);
+      console.log(`# text run ${i}: ${st.steps.length} tokens, ${st.tokPerS.toFixed(1)} tokens/s after the first, first at ${st.ttftMs.toFixed(0)} ms, kernels ${JSON.stringify(st.kernels)}`);
     }
-    console.log(`# text median: ${median(rates).toFixed(1)} tokens/s, first token ${median(firsts).toFixed(0)} ms`);
+    console.log(`# text median: ${median(rates).toFixed(1)} tokens/s, first token ${median(firsts).toFixed(0)} ms, kernels compiled in ${median(compiles).toFixed(0)} ms while loading`);
   });
   await check(`diffusion: ${runs} runs of ${steps} steps`, async () => {
     const q = new URLSearchParams({ class: 'sneaker', seed: 42, steps, sampler: 'ddim', guidance: 3, autoplay: 1 });
-    const ms = [];
+    const ms = [], compiles = [];
     for (let i = 0; i < runs; i++) {
       const st = await load(page, `${url}?${q}`, 'the diffusion run');
       ms.push(st.msPerStep);
-      console.log(`# diffusion run ${i}: last of ${st.total} steps ${st.msPerStep.toFixed(0)} ms`);
+      compiles.push(st.kernels?.ms ?? NaN);
+      console.log(`# diffusion run ${i}: last of ${st.total} steps ${st.msPerStep.toFixed(0)} ms, kernels ${JSON.stringify(st.kernels)}`);
     }
-    console.log(`# diffusion median: ${median(ms).toFixed(0)} ms a step`);
+    console.log(`# diffusion median: ${median(ms).toFixed(0)} ms a step, kernels compiled in ${median(compiles).toFixed(0)} ms while loading`);
   });
 }, { dir });

@@ -87,6 +87,10 @@ func Cases() []Case {
 		conv2dAddChannelsCase(2, 3, 7, 6, 5, 3, 1, 1),  // scalar stores (6x7 pixels)
 		conv2dAddChannelsCase(2, 4, 8, 8, 12, 3, 1, 1), // vec4 stores
 		conv2dAddChannelsCase(1, 9, 9, 10, 20, 3, 2, 1),
+		// Shapes SwiftShader runs on conv2d_rows.wgsl (3x3, stride 1, 8
+		// channels and 8 pixels an invocation), fewer than a workgroup's.
+		conv2dAddCase(1, 5, 8, 8, 8, 3, 1, 1),
+		conv2dAddChannelsCase(2, 4, 4, 24, 16, 3, 1, 1),
 		splitQKVCase(0, 1, 5, 4, 2, 8, 3, 10000),
 		splitQKVCase(1, 1, 5, 4, 2, 8, 3, 10000),
 		splitQKVCase(2, 1, 5, 4, 2, 8, 3, 10000),
@@ -102,6 +106,14 @@ func Cases() []Case {
 		conv2dCase(2, 2, 7, 7, 4, 3, 2, 0, false),
 		conv2dCase(1, 8, 5, 6, 7, 1, 2, 0, true),
 		conv2dCase(1, 9, 9, 10, 20, 3, 1, 1, true),
+		conv2dCase(2, 3, 8, 16, 8, 3, 1, 1, true), // conv2d_rows
+		conv2dCase(1, 1, 4, 8, 16, 3, 1, 1, false),
+		conv2dCase(2, 6, 8, 8, 1, 3, 1, 1, true),   // one channel of a block of 8
+		conv2dCase(1, 7, 4, 16, 12, 1, 1, 0, true), // 1x1, a block and a half
+		conv2dCase(2, 9, 1, 1, 12, 1, 1, 0, true),  // 1x1 of 1x1 images: a matrix product
+		conv2dCase(2, 3, 8, 16, 8, 3, 2, 1, true),  // conv2d_rows, stride 2
+		conv2dCase(1, 2, 16, 32, 12, 3, 2, 1, false),
+		conv2dCase(3, 5, 1, 1, 7, 1, 2, 0, false),
 		upsampleCase(2, 3, 5, 7),
 		upsampleCase(1, 1, 1, 1),
 		concatCase(2, 3, 5, 4, 7),

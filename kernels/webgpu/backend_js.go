@@ -38,6 +38,8 @@ type Backend struct {
 	// subgroups is true when the device has WGSL subgroup operations
 	// (requested when the adapter offers them; kernels keep a fallback).
 	subgroups bool
+	// subgroupMin and subgroupMax bound the subgroup size (0: unknown).
+	subgroupMin, subgroupMax int
 	// timestamps is true when the device has 'timestamp-query': profiling
 	// then times dispatches on the GPU (see profile_js.go).
 	timestamps bool
@@ -139,6 +141,7 @@ func New(opts ...Option) (*Backend, error) {
 		bgByBuffer: map[*wgpu.Buffer][]bgKey{},
 	}
 	b.subgroups = dev.Features().Contains(wgpu.FeatureSubgroups)
+	b.subgroupMin, b.subgroupMax = int(adapter.Info().SubgroupMinSize), int(adapter.Info().SubgroupMaxSize)
 	b.timestamps = dev.Features().Contains(wgpu.FeatureTimestampQuery)
 	info := strings.ToLower(adapter.Info().String())
 	b.software = (strings.Contains(info, "swiftshader") || strings.Contains(info, "llvmpipe")) && !cfg.gpuKernels

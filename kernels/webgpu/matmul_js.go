@@ -269,34 +269,3 @@ func (b *Backend) matmulTiled(ta, tb, out *tensor, transB bool, batch, m, n, k, 
 	b.costNext("matmul", 2*float64(batch)*float64(m)*float64(n)*float64(k))
 	b.run(b.variant("matmul_tiled", defs), words, uint32(tilesN), y, z, bufs...)
 }
-
-// conv2dGemm runs conv2d as an implicit GEMM on matmul_tiled.wgsl (CONV):
-// per image, out [O, OH*OW] = w [O, C*k*k] · im2col(x) [C*k*k, OH*OW], the
-// im2col columns gathered from x while a slice is staged, never stored;
-// then the bias and the epilogue (a fused residual).
-func (b *Backend) conv2dGemm(x, w, bias, out *tensor, stride, pad int, epi []uint32, res *wgpu.Buffer) {
-	n, c, h, wd := x.shape[0], x.shape[1], x.shape[2], x.shape[3]
-	o, ks := w.shape[0], w.shape[2]
-	oh, ow := out.shape[2], out.shape[3]
-	gm, gn, gk := o, oh*ow, c*ks*ks
-	const tk = 16
-	defs := wgsl.Defs{"CONV": "1", "AT": "f32", "OT": "f32"}
-	if gk%4 == 0 {
-		defs["AVEC"], defs["AT"] = "1", "vec4f"
-	}
-	if gn%4 == 0 {
-		defs["OVEC"], defs["OT"] = "1", "vec4f"
-	}
-	t := b.tiles(false, true, n, gm, gn, tk)
-	tilesM, tilesN := b.tileDefs(defs, t, gm, gn)
-	if tilesN > b.maxWG {
-		b.fail(fmt.Errorf("webgpu: conv2d: %dx%d output needs %d workgroups in x, over the device's %d", oh, ow, tilesN, b.maxWG))
-		return
-	}
-	bb, hb := b.optional(bias)
-	y, z := b.grid(n * tilesM)
-	words := []uint32{uint32(gm), uint32(gn), uint32(gk), uint32(n), uint32(tilesM), 0, uint32(c * h * wd), hb,
-		uint32(c), uint32(h), uint32(wd), uint32(ks), uint32(stride), uint32(pad), uint32(oh), uint32(ow), epi[0], epi[1]}
-	b.costNext("conv2d", 2*float64(n)*float64(gm)*float64(gn)*float64(gk))
-	b.run(b.variant("matmul_tiled", defs), words, uint32(tilesN), y, z, w.buf, x.buf, bb, res, out.buf)
-}

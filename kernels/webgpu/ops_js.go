@@ -200,13 +200,32 @@ func (b *Backend) conv2d(x, w, bias kernels.Tensor, stride, pad int, e epilogue)
 	if oh <= 0 || ow <= 0 {
 		panic(fmt.Sprintf("webgpu: conv2d: x %v with kernel %d, pad %d gives no output", tx.shape, k, pad))
 	}
+	if h == 1 && wd == 1 && k == 1 && pad == 0 && e.op == epiNone {
+		// A 1x1 convolution of 1x1 images (the UNet's time-embedding
+		// projections) is a matrix product, for which a few images get the
+		// matrix-vector kernels; an implicit GEMM's tiles would be one
+		// pixel wide.
+		c := tx.shape[1]
+		xs, ws := b.Reshape(x, n, c), b.Reshape(w, o, c)
+		var prod kernels.Tensor
+		if tb == nil {
+			prod = b.MatMul(xs, ws, true)
+		} else {
+			prod = b.MatMulAdd(xs, ws, bias, true)
+		}
+		return b.Reshape(prod, n, o, 1, 1)
+	}
 	shape := []int{n, o, oh, ow}
 	epi, rbuf, rLive := b.epilogueArgs(e, shape)
 	if e.op == epiAdd && !slices.Equal(e.c.Shape(), shape) {
 		panic(fmt.Sprintf("webgpu: conv2d: the residual %v is not the output's shape %v", e.c.Shape(), shape))
 	}
 	out := b.output("conv2d", shape)
-	if live(tx, tw, tb, out) && rLive && out.n > 0 {
+	switch {
+	case !live(tx, tw, tb, out) || !rLive || out.n == 0:
+	case b.convRows(h, wd, k, stride, pad):
+		b.conv2dRows(tx, tw, tb, out, stride, epi, rbuf)
+	default:
 		b.conv2dGemm(tx, tw, tb, out, stride, pad, epi, rbuf)
 	}
 	return out

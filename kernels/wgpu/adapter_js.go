@@ -49,6 +49,12 @@ func RequestAdapter(opts *RequestAdapterOptions) (*Adapter, error) {
 			Device:       str(info.Get("device")),
 			Description:  str(info.Get("description")),
 		}
+		if v := info.Get("subgroupMinSize"); v.Type() == js.TypeNumber {
+			a.info.SubgroupMinSize = uint32(v.Int())
+		}
+		if v := info.Get("subgroupMaxSize"); v.Type() == js.TypeNumber {
+			a.info.SubgroupMaxSize = uint32(v.Int())
+		}
 	}
 	return a, nil
 }

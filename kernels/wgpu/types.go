@@ -109,6 +109,9 @@ type AdapterInfo struct {
 	Architecture string
 	Device       string
 	Description  string
+	// SubgroupMinSize and SubgroupMaxSize bound the subgroup size of the
+	// "subgroups" feature; 0 where the browser does not say.
+	SubgroupMinSize, SubgroupMaxSize uint32
 }
 
 func (i AdapterInfo) String() string {

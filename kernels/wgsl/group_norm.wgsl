@@ -28,12 +28,18 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
     var v = 0.0;
     for (var j = t; j < len; j += WG) { let d = x[base + j] - mean; v += d * d; }
     let inv = inverseSqrt(reduce_sum(t, v) / f32(len) + p.eps);
-    for (var j = t; j < len; j += WG) {
-        let c = c0 + j / p.s;
-        var y = (x[base + j] - mean) * inv;
-        if (p.has_gamma != 0u) { y = y * gamma[c]; }
-        if (p.has_beta != 0u) { y = y + beta[c]; }
-        if (p.act == 1u) { y = y / (1.0 + exp(-y)); } // as silu.wgsl
-        out[base + j] = y;
+    // Channel by channel: gamma and beta are read once a channel, and no
+    // value's channel is divided out of its index.
+    for (var cc = 0u; cc < p.cpg; cc++) {
+        var scale = inv;
+        var shift = 0.0;
+        if (p.has_gamma != 0u) { scale *= gamma[c0 + cc]; }
+        if (p.has_beta != 0u) { shift = beta[c0 + cc]; }
+        let cbase = base + cc * p.s;
+        for (var j = t; j < p.s; j += WG) {
+            var y = (x[cbase + j] - mean) * scale + shift;
+            if (p.act == 1u) { y = y / (1.0 + exp(-y)); } // as silu.wgsl
+            out[cbase + j] = y;
+        }
     }
 }

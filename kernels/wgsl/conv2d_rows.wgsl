@@ -1,25 +1,26 @@
 // conv2d_rows: out[n, o, y, x] = bias[o] + sum_{c, ky, kx} w[o, c, ky, kx] *
-// x[n, c, S·y + ky - 1, S·x + kx - 1] (zero outside): a 3x3 convolution with
-// padding 1 and stride S 1 or (S2) 2, or (K1) a 1x1 one, out[n, o, y, x] =
-// bias[o] + sum_c w[o, c] * x[n, c, y, x] (the reference is kernels/ref
-// Conv2d); then epilogue.wgsli. For software adapters (SwiftShader) with subgroups; GPUs
-// and other shapes run matmul_tiled.wgsl's implicit GEMM.
+// x[n, c, S·y + ky - 1, S·x + kx - 1] (zero outside): a 3x3 convolution
+// with padding 1 and stride S 1 or (S2) 2, or (K1) a 1x1 one, out[n, o, y,
+// x] = bias[o] + sum_c w[o, c] * x[n, c, y, x] (the reference is
+// kernels/ref Conv2d); then epilogue.wgsli. For software adapters
+// (SwiftShader) with subgroups; GPUs and other shapes run
+// matmul_tiled.wgsl's implicit GEMM.
 //
 // SwiftShader runs 4 invocations as the lanes of a SIMD register (its
 // subgroup), and a load at a computed address, from storage or workgroup
 // memory alike, is a gather of 4 scalar loads. The tiled GEMM gathers
 // every staged value twice (into and out of workgroup memory) and waits at
 // barriers. Here an invocation keeps 8 output channels of 8 pixels of one
-// row in registers and reads everything it needs once an input channel
-// and kernel row: the 10 input values under its row of 3-wide windows (8
-// for K1, 17 for S2), and a quarter of the 8 channels' 24 weights (8). The 4 lanes of
-// a subgroup work on the same 8 channels, so each lane loads the weights
-// of 2 of them and subgroupBroadcast, a register shuffle there, hands them
-// to the others. In a last block of fewer than 8 channels, the channels
-// past O are computed and not stored. The host picks this kernel only where every
-// subgroup lies within one image's block of channels: OW % 8 == 0,
-// OH*OW/8 a multiple of the subgroup size, and subgroups of at least 4
-// (and for S2, H and W even).
+// row in registers and, for each input channel and kernel row, loads what
+// it needs once: the 10 inputs under its 3-wide windows (8 for K1, 17 for
+// S2) and 2 of the 8 channels' weights. The 4 lanes of a subgroup work on
+// the same 8 channels, so subgroupBroadcast, a register shuffle there,
+// hands each lane's weights to the others. In a last block of fewer than 8
+// channels, the channels past O are computed and not stored.
+//
+// The host picks this kernel only where every subgroup lies within one
+// image's block of channels: OW % 8 == 0, OH*OW/8 a multiple of the
+// subgroup size, subgroups of at least 4 lanes (and for S2, H and W even).
 
 enable subgroups;
 

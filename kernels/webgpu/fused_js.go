@@ -140,12 +140,11 @@ func (b *Backend) SwiGLU(x, gate, up kernels.Tensor) kernels.Tensor {
 
 var _ kernels.SwiGLUer = (*Backend)(nil)
 
-// RMSNormMatMul is matvec.wgsl's NORM variant for a decode step's few rows
-// on a GPU: the norm applied to x as the product reads it, no dispatch and
-// no temporary for the norm (kernels.NormMatMuler). Prefill, software
-// adapters (where the norm's own dispatch measured free: BENCHMARKS.md),
-// a K not a multiple of 4 and a norm without gamma take RMSNorm then
-// MatMul.
+// RMSNormMatMul is the matrix-vector kernels' NORM variant for a decode
+// step's few rows (matvec.wgsl on a GPU, matvec_rows.wgsl on a software
+// adapter): the norm applied to x as the product reads it, no dispatch and
+// no temporary for the norm (kernels.NormMatMuler). Prefill, a K not a
+// multiple of 4 and a norm without gamma take RMSNorm then MatMul.
 func (b *Backend) RMSNormMatMul(x, gamma kernels.Tensor, eps float32, w kernels.Tensor) kernels.Tensor {
 	return b.normMatVec(x, gamma, eps, w, nil)
 }
@@ -174,7 +173,7 @@ func (b *Backend) normMatVec(x, gamma kernels.Tensor, eps float32, w, up kernels
 			panic(fmt.Sprintf("webgpu: rms_norm_matvec: gate %v %v and up %v %v differ", tw.dt, tw.shape, tu.dt, tu.shape))
 		}
 	}
-	if gamma == nil || b.software || rows > matvecRows || k == 0 || k%4 != 0 {
+	if gamma == nil || rows > matvecRows || k == 0 || k%4 != 0 {
 		h := b.RMSNorm(x, gamma, eps)
 		defer b.Free(h)
 		if up != nil {

@@ -12,6 +12,11 @@
 // 2-3x faster there (BENCHMARKS.md). Rows past the end read the last row
 // again and are not stored, so the loop has no per-row branch.
 //
+// NORM (kernels.RMSNormMatMul and RMSNormSwiGLU; quantized or AVEC): a is
+// an RMSNorm's input and c its gamma (matvec_io.wgsli's normed): every
+// invocation sums the squares of the whole row of a as it reads it, and
+// scales its four rows' sums by 1/rms at the end.
+//
 // Workgroups: (x, y) a 2-D grid over groups of 4*WG weight rows, z over the
 // rows of a. No barriers: SwiftShader switches coroutines at each one.
 
@@ -54,8 +59,11 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
     let nbk = p.k / 32u;
     for (var bk = 0u; bk < nbk; bk++) {
         let ab = (row * p.k) / 4u + bk * 8u;
-        let a0 = a[ab]; let a1 = a[ab + 1u]; let a2 = a[ab + 2u]; let a3 = a[ab + 3u];
-        let a4 = a[ab + 4u]; let a5 = a[ab + 5u]; let a6 = a[ab + 6u]; let a7 = a[ab + 7u];
+        let j = bk * 8u; // a's vec4s are normed (NORM) by their index in the row
+        let a0 = normed(a[ab], j); let a1 = normed(a[ab + 1u], j + 1u);
+        let a2 = normed(a[ab + 2u], j + 2u); let a3 = normed(a[ab + 3u], j + 3u);
+        let a4 = normed(a[ab + 4u], j + 4u); let a5 = normed(a[ab + 5u], j + 5u);
+        let a6 = normed(a[ab + 6u], j + 6u); let a7 = normed(a[ab + 7u], j + 7u);
         let b = vec4u(n0, n1, n2, n3) * nbk + bk; // the 4 rows' blocks
 #if Q8
         s += vec4f(q8_block(qs[b.x * 2u], qs[b.x * 2u + 1u], a0, a1, a2, a3, a4, a5, a6, a7),
@@ -89,7 +97,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
     let k4 = p.k / 4u;
     let wb = vec4u(n0, n1, n2, n3) * k4;
     for (var i = 0u; i < k4; i++) {
-        let av = a[row * k4 + i];
+        let av = normed(a[row * k4 + i], i);
         s += vec4f(dot(av, w[wb.x + i]), dot(av, w[wb.y + i]), dot(av, w[wb.z + i]), dot(av, w[wb.w + i]));
 #if DUAL
         s2 += vec4f(dot(av, w2[wb.x + i]), dot(av, w2[wb.y + i]), dot(av, w2[wb.z + i]), dot(av, w2[wb.w + i]));
@@ -104,6 +112,11 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
         s2 += av * vec4f(w2[wb.x + i], w2[wb.y + i], w2[wb.z + i], w2[wb.w + i]);
 #endif
     }
+#endif
+#if NORM
+    let r = rms_scale(ss);
+    s *= r;
+    s2 *= r;
 #endif
     let o = row * p.n + n0;
     out[o] = finish(o, vec2f(s.x, s2.x));

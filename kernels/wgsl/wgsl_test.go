@@ -21,7 +21,9 @@ var templates = map[string][]Defs{
 		expand(Defs{"AT": "vec4f", "LANES": "32", "WG": "256", "DUAL": "1"}, []string{"", "AVEC", "Q8", "Q4"})),
 	"matvec_rows": slices.Concat(
 		expand(Defs{"AT": "vec4f", "WG": "16"}, []string{"", "AVEC", "Q8", "Q4"}),
-		expand(Defs{"AT": "vec4f", "WG": "16", "DUAL": "1"}, []string{"", "AVEC", "Q8", "Q4"})),
+		expand(Defs{"AT": "vec4f", "WG": "16", "DUAL": "1"}, []string{"", "AVEC", "Q8", "Q4"}),
+		expand(Defs{"AT": "vec4f", "WG": "16", "NORM": "1"}, []string{"AVEC", "Q8", "Q4"}),
+		expand(Defs{"AT": "vec4f", "WG": "16", "NORM": "1", "DUAL": "1"}, []string{"AVEC", "Q8", "Q4"})),
 	"attention_tiled":  {{"D": "8"}, {"D": "64"}},
 	"conv2d_rows":      {{}, {"K1": "1"}, {"S2": "1"}},
 	"attention_serial": {{"T": "f32", "W": "1"}, {"T": "vec4f", "W": "4", "VEC": "1"}},

@@ -77,7 +77,7 @@ await withBrowser(async ({ url, context }) => {
     assert.ok(p, 'window.genplay.profile is missing on the text page');
     assert.equal(p.steps, ts.steps.length);
     const names = p.kernels.map((k) => k.kernel);
-    for (const k of ['matvec', 'attention', 'rms_norm']) assert.ok(names.includes(k), `kernels: ${names}`);
+    for (const k of ['matvec', 'attention', 'split_qkv']) assert.ok(names.includes(k), `kernels: ${names}`);
     assert.equal(p.kernels.reduce((n, k) => n + k.dispatches, 0), p.dispatches);
     const status = await page.textContent('#profile-status');
     assert.match(status, new RegExp(`Last run: ${p.steps} tokens, ${p.dispatches} dispatches \\(\\d+ per token\\)`), `status: ${status}`);

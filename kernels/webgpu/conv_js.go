@@ -17,10 +17,12 @@ const rowsWG = 64
 // padding 1 and stride 1 or 2 (of an even-sized image), or a 1x1 one with
 // stride 1 and no padding, and an output that keeps each subgroup within
 // one image's block of 8 channels (see the shader). On SwiftShader it runs
-// the UNet's convolutions 2-3 times as fast as the implicit GEMM.
+// the UNet's convolutions 2-3 times as fast as the implicit GEMM. A tile
+// shape fixed by WithMatMulTiles asks for the GEMM, so gpubench's -tiles
+// sweeps time what they name.
 func (b *Backend) convRows(h, w, ks, stride, pad int) bool {
 	sg := b.subgroupMax
-	if !b.software || !b.subgroups || b.subgroupMin < 4 || sg == 0 || rowsWG%sg != 0 {
+	if !b.software || !b.subgroups || b.subgroupMin < 4 || sg == 0 || rowsWG%sg != 0 || b.cfg.tiles != nil {
 		return false
 	}
 	oh, ow := h, w

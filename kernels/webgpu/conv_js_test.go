@@ -96,7 +96,8 @@ func TestConvRowsChoice(t *testing.T) {
 		{Backend{software: true, subgroups: true, subgroupMin: 2, subgroupMax: 4}, 8, 8, 3, 1, 1, false},
 		{Backend{software: true, subgroups: true}, 8, 8, 3, 1, 1, false}, // sizes unknown
 		{Backend{software: true, subgroupMin: 4, subgroupMax: 4}, 8, 8, 3, 1, 1, false},
-		{Backend{subgroups: true, subgroupMin: 32, subgroupMax: 32}, 32, 32, 3, 1, 1, false}, // a GPU
+		{Backend{subgroups: true, subgroupMin: 32, subgroupMax: 32}, 32, 32, 3, 1, 1, false},                                                                        // a GPU
+		{Backend{software: true, subgroups: true, subgroupMin: 4, subgroupMax: 4, cfg: config{tiles: &Tiles{WG: 8, TM: 4, TN: 4, TK: 16}}}, 32, 32, 3, 1, 1, false}, // WithMatMulTiles
 	} {
 		if got := c.b.convRows(c.h, c.w, c.ks, c.stride, c.pad); got != c.want {
 			t.Errorf("software %v, subgroups %v (%d-%d): %dx%d, %dx%d/%d pad %d: got %v",

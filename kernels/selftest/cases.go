@@ -17,6 +17,7 @@ func Cases() []Case {
 		matmulCase(2, 1, 67, 40, false, false),
 		matmulCase(1, 1, 130, 65, false, true),
 		matmulCase(1, 37, 70, 45, false, true),
+		matmulCase(1, 70, 40, 36, true, true), // a batch of one weight: as a 2-D one
 
 		matmulRawCase(q8, 1, 1, 45, 32),
 		matmulRawCase(q8, 1, 1, 33, 96),

@@ -25,7 +25,7 @@ const f = 4 // bytes per f32
 
 func matmulCase(batch, m, n, k int, bBatched, transB bool) Case {
 	ashape := []int{m, k}
-	if batch > 1 {
+	if batch > 1 || bBatched {
 		ashape = []int{batch, m, k}
 	}
 	bshape := []int{k, n}

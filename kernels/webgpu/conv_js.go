@@ -9,20 +9,27 @@ import (
 	"github.com/genplay/genplay/kernels/wgsl"
 )
 
-// rowsWG is conv2d_rows.wgsl's workgroup size.
+// rowsWG is conv2d_rows.wgsl's and matmul_rows.wgsl's workgroup size.
 const rowsWG = 64
+
+// laneShared reports whether the adapter runs the kernels whose subgroup
+// lanes share their weights (conv2d_rows.wgsl, matmul_rows.wgsl): a
+// software adapter with subgroups of at least 4 lanes, each within a
+// workgroup. A tile shape fixed by WithMatMulTiles asks for the tiled
+// kernels, so gpubench's -tiles sweeps time what they name.
+func (b *Backend) laneShared() bool {
+	sg := b.subgroupMax
+	return b.software && b.subgroups && b.subgroupMin >= 4 && sg != 0 && rowsWG%sg == 0 && b.cfg.tiles == nil
+}
 
 // convRows reports whether conv2d_rows.wgsl takes a convolution: on a
 // software adapter with subgroups of at least 4 lanes, a 3x3 kernel with
 // padding 1 and stride 1 or 2 (of an even-sized image), or a 1x1 one with
 // stride 1 and no padding, and an output that keeps each subgroup within
 // one image's block of 8 channels (see the shader). On SwiftShader it runs
-// the UNet's convolutions 2-3 times as fast as the implicit GEMM. A tile
-// shape fixed by WithMatMulTiles asks for the GEMM, so gpubench's -tiles
-// sweeps time what they name.
+// the UNet's convolutions 2-3 times as fast as the implicit GEMM.
 func (b *Backend) convRows(h, w, ks, stride, pad int) bool {
-	sg := b.subgroupMax
-	if !b.software || !b.subgroups || b.subgroupMin < 4 || sg == 0 || rowsWG%sg != 0 || b.cfg.tiles != nil {
+	if !b.laneShared() {
 		return false
 	}
 	oh, ow := h, w
@@ -33,7 +40,7 @@ func (b *Backend) convRows(h, w, ks, stride, pad int) bool {
 	default:
 		return false
 	}
-	return ow%8 == 0 && (oh*ow/8)%sg == 0
+	return ow%8 == 0 && (oh*ow/8)%b.subgroupMax == 0
 }
 
 // conv2dRows runs conv2d_rows.wgsl: one invocation per 8 output channels

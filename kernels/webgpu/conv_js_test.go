@@ -34,6 +34,15 @@ func compiled(b *Backend, shader string) bool {
 // rowsCases on conv2d_rows.wgsl, and right; and that without subgroups
 // the same cases fall back to the implicit GEMM.
 func TestConvRows(t *testing.T) {
+	checkLaneShared(t, rowsCases, "conv2d_rows")
+}
+
+// checkLaneShared runs cases on SwiftShader with subgroups, where they
+// must all take shader (one of the kernels whose lanes share weights: see
+// laneShared), and again without subgroups, where they must all fall back
+// to matmul_tiled.wgsl.
+func checkLaneShared(t *testing.T, cases []string, shader string) {
+	t.Helper()
 	b, err := New(WithGuardBands())
 	if err != nil {
 		t.Fatal(err)
@@ -43,9 +52,9 @@ func TestConvRows(t *testing.T) {
 		t.Skipf("for SwiftShader's 4-lane subgroups; this adapter: software %v, subgroups %v of %d-%d lanes",
 			b.software, b.subgroups, b.subgroupMin, b.subgroupMax)
 	}
-	runNamed(t, b, rowsCases)
-	if !compiled(b, "conv2d_rows") || compiled(b, "matmul_tiled") {
-		t.Errorf("pipelines %v: want conv2d_rows and no matmul_tiled", keys(b))
+	runNamed(t, b, cases)
+	if !compiled(b, shader) || compiled(b, "matmul_tiled") {
+		t.Errorf("pipelines %v: want %s and no matmul_tiled", keys(b), shader)
 	}
 
 	nb, err := New(WithGuardBands(), WithoutSubgroups())
@@ -53,9 +62,9 @@ func TestConvRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer nb.Close()
-	runNamed(t, nb, rowsCases)
-	if compiled(nb, "conv2d_rows") || !compiled(nb, "matmul_tiled") {
-		t.Errorf("without subgroups, pipelines %v: want matmul_tiled and no conv2d_rows", keys(nb))
+	runNamed(t, nb, cases)
+	if compiled(nb, shader) || !compiled(nb, "matmul_tiled") {
+		t.Errorf("without subgroups, pipelines %v: want matmul_tiled and no %s", keys(nb), shader)
 	}
 }
 

@@ -114,10 +114,13 @@ func (b *Backend) matmul(x, w kernels.Tensor, transB bool, e epilogue) kernels.T
 	if !shared {
 		strideB = n * k
 	}
+	one := shared || batch == 1 // one weight for every row of a
 	switch {
-	case transB && shared && batch*m <= matvecRows:
+	case transB && one && batch*m <= matvecRows:
 		b.matvec(tb, ta, out, batch*m, n, k, epi, cbuf, nil, rmsNorm{})
-	case shared: // one weight for every batch: a is batch*m rows
+	case transB && one && b.laneShared() && (tb.quantized() || tb.dt == quant.F32 && k%4 == 0):
+		b.matmulRows(ta, tb, out, batch*m, n, k, epi, cbuf)
+	case one: // a is batch*m rows
 		b.matmulTiled(ta, tb, out, transB, 1, batch*m, n, k, 0, epi, cbuf)
 	default:
 		b.matmulTiled(ta, tb, out, transB, batch, m, n, k, strideB, epi, cbuf)
@@ -268,4 +271,22 @@ func (b *Backend) matmulTiled(ta, tb, out *tensor, transB bool, batch, m, n, k, 
 	copy(words[16:], epi)
 	b.costNext("matmul", 2*float64(batch)*float64(m)*float64(n)*float64(k))
 	b.run(b.variant("matmul_tiled", defs), words, uint32(tilesN), y, z, bufs...)
+}
+
+// matmulRows runs matmul_rows.wgsl (software adapters with subgroups; see
+// laneShared): out [m, n] = a [m, k] · wᵀ, one invocation per 4 rows of a
+// by 8 of w, then the epilogue.
+func (b *Backend) matmulRows(a, w, out *tensor, m, n, k int, epi []uint32, c *wgpu.Buffer) {
+	defs := wgsl.Defs{}
+	bufs := []*wgpu.Buffer{a.buf, w.buf, c, out.buf}
+	if w.quantized() {
+		defs["QUANT"], defs[w.dt.String()[:2]] = "1", "1" // "Q8" or "Q4"
+		bufs = []*wgpu.Buffer{a.buf, w.buf, w.scales, c, out.buf}
+	}
+	// Whole subgroups per block of 8 weight rows (see the shader).
+	mblocks := ceilDiv(ceilDiv(m, 4), b.subgroupMax) * b.subgroupMax
+	x, y := b.grid(ceilDiv(ceilDiv(n, 8)*mblocks, rowsWG))
+	words := []uint32{uint32(m), uint32(n), uint32(k), uint32(mblocks), epi[0], epi[1]}
+	b.costNext("matmul", 2*float64(m)*float64(n)*float64(k))
+	b.run(b.variant("matmul_rows", defs), words, x, y, 1, bufs...)
 }

@@ -26,6 +26,7 @@ var templates = map[string][]Defs{
 		expand(Defs{"AT": "vec4f", "WG": "16", "NORM": "1", "DUAL": "1"}, []string{"AVEC", "Q8", "Q4"})),
 	"attention_tiled":  {{"D": "8"}, {"D": "64"}},
 	"conv2d_rows":      {{}, {"K1": "1"}, {"S2": "1"}},
+	"matmul_rows":      {{}, {"QUANT": "1", "Q8": "1"}, {"QUANT": "1", "Q4": "1"}},
 	"attention_serial": {{"T": "f32", "W": "1"}, {"T": "vec4f", "W": "4", "VEC": "1"}},
 	"rms_norm":         reduction,
 	"layer_norm":       reduction,

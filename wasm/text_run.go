@@ -31,6 +31,7 @@ func (a *textApp) start() {
 	a.ui.setURL(s)
 
 	backend := a.backend
+	a.view.startRun()
 	go func() {
 		defer close(done)
 		endProfile := a.profiler.begin(backend)

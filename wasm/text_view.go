@@ -36,7 +36,8 @@ type heatmap struct {
 
 // heatmapRefresh and softwareRefresh are how often, at most, a new
 // heatmap reaches the canvas while tokens keep coming (each token changes
-// it; the last one always shows, and a reprobe shows at once). On a software adapter the canvas's GL is
+// it; the last one always shows, and a reprobe shows at once; a run's
+// first rows wait too, see startRun). On a software adapter the canvas's GL is
 // software too, and a redraw there stalled the run by about 400 ms: in
 // Chromium on SwiftShader, fortunes decoded 14 tokens/s with a redraw every
 // 250 ms, 40 every second, 60-70 with none (BENCHMARKS.md, "The pages'
@@ -52,6 +53,15 @@ func newHeatmap() *heatmap { return &heatmap{seen: -1, refresh: heatmapRefresh} 
 func (v *heatmap) refreshEvery(d time.Duration) {
 	v.mu.Lock()
 	v.refresh = d
+	v.mu.Unlock()
+}
+
+// startRun starts the refresh wait anew: a run's first rows wait for the
+// refresh interval like the rest instead of drawing at once, so that a
+// software adapter's run does not stall on a redraw at its first token.
+func (v *heatmap) startRun() {
+	v.mu.Lock()
+	v.uploaded = time.Now()
 	v.mu.Unlock()
 }
 

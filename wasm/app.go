@@ -85,7 +85,7 @@ func runPlayground(embed bool) {
 	a.profiler = newProfiler(&a.ui.dom, a.ui.query(), "step")
 	a.view = newView(embed)
 	go a.loop()
-	ebiten.SetScreenClearedEveryFrame(false) // the view draws only on a change
+	drawOnChange()
 	if err := ebiten.RunGame(a.view); err != nil {
 		a.ui.fatal("the canvas stopped: "+err.Error(), "")
 		log.Print(err)

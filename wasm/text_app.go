@@ -68,7 +68,7 @@ func runTextPage() {
 	a.profiler = newProfiler(&a.ui.dom, a.ui.query(), "token")
 	a.view = newHeatmap()
 	go a.loop()
-	ebiten.SetScreenClearedEveryFrame(false) // the view draws only on a change
+	drawOnChange()
 	if err := ebiten.RunGame(a.view); err != nil {
 		a.ui.fatal("the canvas stopped: "+err.Error(), "")
 		log.Print(err)

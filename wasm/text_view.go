@@ -28,6 +28,7 @@ type heatmap struct {
 	urgent   bool          // the pending version skips the refresh wait
 	seen     int
 	uploaded time.Time     // when seen was uploaded
+	timer    *time.Timer   // a frame asked for when the refresh wait ends
 	img      *ebiten.Image // side a power of two, at least n
 	shown    *ebiten.Image // its n×n corner
 	w, h     int
@@ -91,7 +92,29 @@ func (v *heatmap) show(rows [][]float32, prompt int, caption string, live bool) 
 	v.mu.Lock()
 	v.pix, v.n, v.caption, v.urgent = pix, n, caption, !live
 	v.version++
+	v.schedule()
 	v.mu.Unlock()
+}
+
+// schedule asks Ebiten for a frame (see drawOnChange) when Update will
+// upload the pending version: now, or when the refresh wait ends. v.mu is
+// held.
+func (v *heatmap) schedule() {
+	wait := v.refresh - time.Since(v.uploaded)
+	if v.urgent || wait <= 0 {
+		ebiten.ScheduleFrame() //nolint:staticcheck // see drawOnChange
+		return
+	}
+	if v.timer == nil {
+		v.timer = time.AfterFunc(wait, func() {
+			v.mu.Lock()
+			defer v.mu.Unlock()
+			v.timer = nil
+			if v.version != v.seen {
+				v.schedule() // startRun may have moved the wait's end
+			}
+		})
+	}
 }
 
 // heat maps a probability to a dark-blue-to-yellow ramp; the square root

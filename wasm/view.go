@@ -42,13 +42,28 @@ const (
 
 var backgroundColour = color.RGBA{0x12, 0x18, 0x2b, 0xff}
 
+// drawOnChange makes Ebiten run a page's Update and Draw only when
+// ebiten.ScheduleFrame asks (a view's show), the canvas is resized, or
+// there is input; and keeps the canvas between frames.
+//
+// Redrawing an idle canvas 60 times a second took both of a 2-core
+// machine's cores in Chromium on a software GL, starving the WebGPU work
+// of the same page (BENCHMARKS.md, "The pages' canvas"), hence drawn and
+// SetScreenClearedEveryFrame(false). But Ebiten still presents the
+// screen on the 3 frames after a change (its maxSkipCount), and on
+// SwiftShader each present is a 40-130 ms SwapBuffers on Chromium's GPU
+// main thread, which also runs the page's WebGPU commands: about 200 ms
+// of a 550 ms diffusion step. The deprecated FPSModeVsyncOffMinimum still
+// works in Ebiten 2.8.8 and runs one frame per ScheduleFrame, so one
+// present per change ("The pages' presents" in BENCHMARKS.md).
+func drawOnChange() {
+	ebiten.SetScreenClearedEveryFrame(false)
+	ebiten.SetFPSMode(ebiten.FPSModeVsyncOffMinimum) //nolint:staticcheck // see above
+}
+
 // drawn remembers what a page's canvas last showed, so that Draw can
-// leave an unchanged canvas alone: the pages run with
-// ebiten.SetScreenClearedEveryFrame(false), and a frame that draws nothing
-// keeps the last one and is not presented again. Redrawing an idle canvas
-// 60 times a second took both of a 2-core machine's cores in Chromium on a
-// software GL, starving the WebGPU work of the same page (BENCHMARKS.md,
-// "The pages' canvas").
+// leave an unchanged canvas alone: a frame that draws nothing keeps the
+// last one and is not presented again (see drawOnChange).
 type drawn struct{ version, w, h int }
 
 // changed reports whether (version, w, h) differs from the last drawn,
@@ -73,6 +88,7 @@ func (v *view) show(f playground.Frame, cfg *diffusion.Config, label string) {
 	v.pw, v.ph = playground.PanelsSize(cfg.SampleSize)
 	v.caption = fmt.Sprintf("step %d/%d  t=%d\n%s", f.Step, f.Total, f.T, label)
 	v.version++
+	ebiten.ScheduleFrame() //nolint:staticcheck // see drawOnChange
 }
 
 func (v *view) Update() error {

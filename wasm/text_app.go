@@ -137,6 +137,7 @@ func (a *textApp) boot() error {
 	a.ui.setBackend(a.backend.Name())
 	if gpu && wb.Software() {
 		a.view.refreshEvery(softwareRefresh)
+		a.ui.refresh = softwareTokensRefresh
 		a.ui.softwareHint()
 	}
 	e, err := pickModel(models, a.settings.Model)
@@ -330,6 +331,7 @@ func (a *textApp) finished(c textCmd) {
 		return
 	}
 	a.runCancel = nil
+	a.ui.flush(true)
 	a.ids, a.promptN = c.ids, c.prompt
 	switch {
 	case c.err == nil:

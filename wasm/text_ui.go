@@ -23,7 +23,23 @@ type textUI struct {
 	dom
 	app *textApp
 	out []byte // the streamed continuation
+
+	// Generated tokens' spans and the stats line wait here and reach the
+	// page at most every refresh (see flush; 0: each token as it comes).
+	pending js.Value // a DocumentFragment of spans
+	stats   string
+	flushed time.Time
+	refresh time.Duration
 }
+
+// softwareTokensRefresh is how often, at most, generated tokens reach the
+// page on a software adapter. Each change of the page is a compositor
+// frame, and on SwiftShader each frame's swap runs on Chromium's GPU main
+// thread, which also runs the WebGPU commands: with a frame a token, the
+// page decoded 58-72 tokens/s, with one every 100 ms 82-105
+// (BENCHMARKS.md, "The pages' presents"). window.genplay still gets each
+// token as it comes.
+const softwareTokensRefresh = 100 * time.Millisecond
 
 func newTextUI(a *textApp) *textUI {
 	u := &textUI{dom: newDOM(), app: a}
@@ -249,6 +265,7 @@ func (u *textUI) clearOutput(prompt string) {
 	u.state.Set("ttftMs", js.Null())
 	u.state.Set("tokPerS", js.Null())
 	u.text("stats", "")
+	u.pending, u.stats, u.flushed = js.Undefined(), "", time.Time{}
 	out := u.el("output")
 	out.Set("textContent", "")
 	p := u.doc.Call("createElement", "span")
@@ -281,7 +298,10 @@ func (u *textUI) addToken(i int, id int32, piece string, cands []candidate) {
 	sp.Get("dataset").Set("i", i)
 	// A newline token would be an empty box nobody can point at: mark it.
 	sp.Set("textContent", strings.ReplaceAll(piece, "\n", "↵\n"))
-	u.el("output").Call("appendChild", sp)
+	if u.pending.IsUndefined() {
+		u.pending = u.doc.Call("createDocumentFragment")
+	}
+	u.pending.Call("appendChild", sp)
 }
 
 func (u *textUI) setStats(n int, first time.Duration, rate float64) {
@@ -292,7 +312,22 @@ func (u *textUI) setStats(n int, first time.Duration, rate float64) {
 		u.state.Set("tokPerS", rate)
 		s += fmt.Sprintf(" · %.1f tokens/s", rate)
 	}
-	u.text("stats", s)
+	u.stats = s
+	u.flush(false)
+}
+
+// flush puts the waiting tokens and stats on the page: now with force (a
+// run's end), else if refresh has passed since the last time.
+func (u *textUI) flush(force bool) {
+	if !force && time.Since(u.flushed) < u.refresh {
+		return
+	}
+	if !u.pending.IsUndefined() {
+		u.el("output").Call("appendChild", u.pending)
+		u.pending = js.Undefined()
+	}
+	u.text("stats", u.stats)
+	u.flushed = time.Now()
 }
 
 func (u *textUI) setAttention(layer, head, n int) {

@@ -114,6 +114,9 @@ await withBrowser(async ({ url, context, server }) => {
       assert.ok(d.mean > 1, `the canvas did not change at step ${k} (mean difference ${d.mean.toFixed(2)})`);
     }
     assert.equal(await phase(page), 'done');
+    // The canvas takes no pointer input: in Ebiten's draw-on-change mode
+    // each mouse event on it would force a present (web/style.css).
+    assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('body > canvas')).pointerEvents), 'none');
   });
 
   const pagePNG = join(outDir, 'page.png');

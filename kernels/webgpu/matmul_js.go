@@ -118,7 +118,7 @@ func (b *Backend) matmul(x, w kernels.Tensor, transB bool, e epilogue) kernels.T
 	switch {
 	case transB && one && batch*m <= matvecRows:
 		b.matvec(tb, ta, out, batch*m, n, k, epi, cbuf, nil, rmsNorm{})
-	case transB && one && b.laneShared() && (tb.quantized() || tb.dt == quant.F32 && k%4 == 0):
+	case transB && one && b.laneShared() && k > 0 && (tb.quantized() || tb.dt == quant.F32 && k%4 == 0):
 		b.matmulRows(ta, tb, out, batch*m, n, k, epi, cbuf)
 	case one: // a is batch*m rows
 		b.matmulTiled(ta, tb, out, transB, 1, batch*m, n, k, 0, epi, cbuf)

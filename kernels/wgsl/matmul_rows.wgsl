@@ -39,6 +39,7 @@ struct Params { m: u32, n: u32, k: u32, mblocks: u32, epi: u32, c_len: u32 }
 @group(0) @binding(4) var<uniform> p: Params;
 #endif
 #include epilogue
+#include unpack
 
 const WG = 64u;
 
@@ -47,18 +48,16 @@ const WG = 64u;
 fn weight(r: u32, kk: u32) -> vec4f {
 #if QUANT
     let b = (r + kk) / 8u; // the block
-    let j = kk % 8u;                   // its vec4
+    let j = kk % 8u;       // its vec4
 #if Q8
-    // Word j of a Q8_0 block holds its values 4j .. 4j+3, a byte each.
-    let x = qs[b * 8u + j];
-    let v = bitcast<vec4i>(vec4u(x << 24u, x << 16u, x << 8u, x)) >> vec4u(24u);
+    return unpack_i8(qs[b * 8u + j]) * scales[b];
 #else
     // Byte i of a Q4_0 block's word j % 4 holds value 4(j % 4) + i in its
     // low nibble and 16 more in its high one.
     let x = qs[b * 4u + j % 4u];
     let v = vec4i((vec4u(x) >> (vec4u(0u, 8u, 16u, 24u) + 4u * (j / 4u))) & vec4u(0xfu)) - vec4i(8);
-#endif
     return vec4f(v) * scales[b];
+#endif
 #else
     return w[r + kk];
 #endif

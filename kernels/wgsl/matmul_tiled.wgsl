@@ -133,10 +133,7 @@ fn load4_b(base: u32, i: u32, k_end: u32) -> vec4f {
 #include matmul_pipe
 #endif
 
-fn unpack_i8(w: u32) -> vec4f {
-    let v = bitcast<vec4i>(vec4u(w << 24u, w << 16u, w << 8u, w)) >> vec4u(24u);
-    return vec4f(v);
-}
+#include unpack
 
 // stage_a fills stage 0 of as_ with a(row0 .. row0+BM, k0 .. k0+TK), zero
 // outside, loading 4 along k at a time. (Going through fetch_a and
